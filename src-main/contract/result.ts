@@ -1,0 +1,24 @@
+/** An error that survives the trip across a bridge: a stable code for programs and a message for people. */
+export interface CallError {
+  code: string;
+  message: string;
+}
+
+/** The outcome of every contract call; failures are values because only plain data crosses IPC or WebSocket. */
+export type Result<T> = { ok: true; result: T } | { ok: false; error: CallError };
+
+/** The error codes the transports themselves produce (handlers may add their own). */
+export const ErrorCode = {
+  invalidInput: 'invalid-input',
+  unknownCall: 'unknown-call',
+  forbidden: 'forbidden',
+  internal: 'internal',
+} as const;
+
+export function ok<T>(result: T): Result<T> {
+  return { ok: true, result };
+}
+
+export function fail(code: string, message: string): { ok: false; error: CallError } {
+  return { ok: false, error: { code, message } };
+}
