@@ -13,7 +13,7 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   // Native or rarely-needed modules stay outside so start-up only loads what it uses.
-  external: ['better-sqlite3', '@peculiar/x509', 'electron', 'bufferutil', 'utf-8-validate', 'dockerode', 'ssh2', 'cpu-features'],
+  external: ['better-sqlite3', '@peculiar/x509', 'reflect-metadata', 'electron', 'bufferutil', 'utf-8-validate', 'dockerode', 'ssh2', 'cpu-features'],
   define: { SKIFF_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });

@@ -25,6 +25,7 @@ function writeSecret(file: string, data: string): void {
 
 async function generate(dir: string): Promise<void> {
   // Loaded only on first start: certificate generation is not on the hot path of later starts.
+  await import('reflect-metadata'); // @peculiar/x509's dependency injection needs the Reflect API
   const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;

@@ -85,10 +85,18 @@ export class ApiServer {
     });
   }
 
+  /** End every watch stream cleanly (clients re-watch from their last resourceVersion). Returns how many. */
+  endWatches(): number {
+    const all = [...this.rest.activeWatches];
+    for (const end of all) end();
+    return all.length;
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.endWatches();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const s of this.sockets) s.destroy();

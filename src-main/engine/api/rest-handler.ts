@@ -103,6 +103,9 @@ function scaleOf(type: ResourceType, obj: KubeObject): KubeObject {
 }
 
 export class RestHandler {
+  /** every live watch, so the server can end them cleanly */
+  readonly activeWatches = new Set<() => void>();
+
   constructor(
     private readonly service: ObjectService,
     private readonly podStreams?: PodStreamHandlers,
@@ -188,6 +191,7 @@ export class RestHandler {
       allowBookmarks: boolParam(query, 'allowWatchBookmarks'),
       representation: rep,
       currentRV: () => this.service.store.resourceVersion,
+      active: this.activeWatches,
     });
   }
 

@@ -18,6 +18,8 @@ export interface WatchStreamOptions extends WatchOptions {
   representation: Representation;
   /** current global resourceVersion, for bookmarks */
   currentRV: () => number;
+  /** registry of live watches: each registers a function that ends it cleanly */
+  active?: Set<() => void>;
 }
 
 /** Serialized plain-object event lines, shared by every watcher that sees the same event the same way. */
@@ -67,10 +69,12 @@ export function serveWatch(
   const finish = (): void => {
     if (closed) return;
     closed = true;
+    opts.active?.delete(finish);
     for (const t of timers) clearTimeout(t);
     stop?.();
     if (!res.writableEnded) res.end();
   };
+  opts.active?.add(finish);
 
   const write = (line: string): void => {
     if (closed) return;

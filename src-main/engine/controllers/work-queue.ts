@@ -55,7 +55,7 @@ export class WorkQueue {
 
   start(): void {
     this.running = true;
-    this.pump();
+    this.schedulePump();
   }
 
   stop(): void {
@@ -72,7 +72,19 @@ export class WorkQueue {
     if (this.dirty.has(key)) return;
     this.dirty.add(key);
     if (!this.processing.has(key)) this.queue.push(key);
-    this.pump();
+    // Never reconcile inside the caller (often a store listener in the middle of a commit).
+    this.schedulePump();
+  }
+
+  private pumpScheduled = false;
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Add after a delay (a pending later add of the same key is kept if it is sooner). */
@@ -88,7 +100,7 @@ export class WorkQueue {
 
   /** Resolves when nothing is queued or running (timers pending later do not count). */
   idle(): Promise<void> {
-    if (this.queue.length === 0 && this.active === 0) return Promise.resolve();
+    if (this.queue.length === 0 && this.active === 0 && !this.pumpScheduled) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -100,7 +112,7 @@ export class WorkQueue {
       this.active++;
       void this.run(key);
     }
-    if (this.queue.length === 0 && this.active === 0 && this.idleWaiters.length > 0) {
+    if (this.queue.length === 0 && this.active === 0 && !this.pumpScheduled && this.idleWaiters.length > 0) {
       const ws = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of ws) w();

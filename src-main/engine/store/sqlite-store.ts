@@ -291,12 +291,33 @@ export class SqliteStore {
       this.writesSincePrune = 0;
       this.stmt.prune.run(this.compactedRV);
     }
-    for (const l of this.listeners) {
-      try {
-        l(ev);
-      } catch {
-        // A listener's failure must never fail an acknowledged write.
+    this.dispatch(ev);
+  }
+
+  private readonly pending: StoreEvent[] = [];
+  private dispatching = false;
+
+  /**
+   * Deliver events to listeners strictly in resourceVersion order, even when a listener writes (a nested
+   * commit is queued and delivered after the current event has reached every listener).
+   */
+  private dispatch(ev: StoreEvent): void {
+    this.pending.push(ev);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      while (this.pending.length > 0) {
+        const next = this.pending.shift() as StoreEvent;
+        for (const l of this.listeners) {
+          try {
+            l(next);
+          } catch {
+            // A listener's failure must never fail an acknowledged write.
+          }
+        }
       }
+    } finally {
+      this.dispatching = false;
     }
   }
 
