@@ -145,9 +145,8 @@ export class ObjectService {
     if (obj.metadata.resourceVersion) {
       throw badRequest('resourceVersion should not be set on objects to be created');
     }
-    if (!obj.metadata.name && obj.metadata.generateName) {
-      obj.metadata.name = generateName(obj.metadata.generateName);
-    }
+    const generated = !obj.metadata.name && !!obj.metadata.generateName;
+    if (generated) obj.metadata.name = generateName(obj.metadata.generateName ?? '');
     const meta = obj.metadata;
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
@@ -163,7 +162,15 @@ export class ObjectService {
       obj.metadata.resourceVersion = '';
       return obj;
     }
-    return this.store.create(resourceKey(type), obj);
+    // A generated name that happens to exist is drawn again, as the API server does (RetryGenerateName).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.store.create(resourceKey(type), obj);
+      } catch (err) {
+        if (!generated || attempt >= 7 || !(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
+        obj.metadata.name = generateName(obj.metadata.generateName ?? '');
+      }
+    }
   }
 
   // ---------------------------------------------------------------- update
@@ -410,12 +417,16 @@ export class ObjectService {
     const ns = type.namespaced ? namespace : '';
     const inScope = (e: StoreEvent): boolean => e.resource === resource && (!ns || e.namespace === ns);
     const rvText = opts.resourceVersion ?? '';
+    // Events at or below what the watch already covers (its snapshot or replay) are never sent twice.
+    let seenRV = 0;
     const deliver = (e: StoreEvent): void => {
-      if (!inScope(e)) return;
+      if (e.rv <= seenRV || !inScope(e)) return;
+      seenRV = e.rv;
       const ev = translateEvent(e, filter);
       if (ev) listener(ev);
     };
     if (rvText === '' || rvText === '0') {
+      seenRV = this.store.resourceVersion;
       for (const o of this.store.list(resource, ns || undefined)) {
         if (filter.matches(o)) listener({ type: 'ADDED', object: o });
       }
@@ -429,6 +440,7 @@ export class ObjectService {
     if (replay === 'expired') {
       throw expired(`too old resource version: ${rv} (${this.store.oldestResumableRV + 1})`);
     }
+    seenRV = rv;
     for (const e of replay) deliver(e);
     return this.store.subscribe(deliver);
   }

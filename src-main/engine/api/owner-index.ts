@@ -23,7 +23,7 @@ export class OwnerIndex {
     for (const resource of store.resources()) {
       for (const o of store.list(resource)) this.add(resource, o);
     }
-    this.dispose = store.subscribe((e) => this.onEvent(e));
+    this.dispose = store.observeWrites((e) => this.onEvent(e));
   }
 
   private onEvent(e: StoreEvent): void {

@@ -130,32 +130,38 @@ export class RestHandler {
         if (info.name !== '') throw methodNotAllowed();
         const body = await this.body(req);
         const created = this.service.create(type, ns, body, writeOptions(query));
-        return sendJson(res, 201, renderObject(type, created, negotiate(req.headers.accept, query.get('includeObject'))));
+        return this.reply(res, 201, renderObject(type, created, negotiate(req.headers.accept, query.get('includeObject'))));
       }
       case 'update': {
         const body = await this.body(req);
         const updated = this.service.update(type, ns, info.name, body, writeOptions(query));
-        return sendJson(res, 200, updated);
+        return this.reply(res, 200, updated);
       }
       case 'patch': {
         const { patchType, patch, force } = await this.patchBody(req, query);
         const { object, created } = this.service.patch(type, ns, info.name, patchType, patch, { ...writeOptions(query), force });
-        return sendJson(res, created ? 201 : 200, object);
+        return this.reply(res, created ? 201 : 200, object);
       }
       case 'delete': {
         const body = await this.optionalBody(req);
         const result = this.service.delete(type, ns, info.name, deleteOptions(query, body));
-        if (!result.deleted || (type.group === '' && type.plural === 'pods')) return sendJson(res, 200, result.object);
-        return sendJson(res, 200, successStatus({ name: info.name, group: type.group, kind: type.plural, uid: result.object.metadata.uid }));
+        if (!result.deleted || (type.group === '' && type.plural === 'pods')) return this.reply(res, 200, result.object);
+        return this.reply(res, 200, successStatus({ name: info.name, group: type.group, kind: type.plural, uid: result.object.metadata.uid }));
       }
       case 'deletecollection': {
         if (!type.verbs.includes('deletecollection')) throw methodNotAllowed();
         const body = await this.optionalBody(req);
         const opts = deleteOptions(query, body);
         const deleted = this.service.deleteCollection(type, ns, { labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined }, opts);
-        return sendJson(res, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.service.store.resourceVersion) }, items: deleted });
+        return this.reply(res, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.service.store.resourceVersion) }, items: deleted });
       }
     }
+  }
+
+  /** Answer only once every write so far is on disk: an acknowledged write survives kill -9. */
+  private async reply(res: ServerResponse, code: number, body: unknown): Promise<void> {
+    await this.service.store.whenDurable();
+    sendJson(res, code, body);
   }
 
   private get(req: IncomingMessage, res: ServerResponse, type: ResourceType, ns: string, name: string, query: URLSearchParams): void {
@@ -200,16 +206,16 @@ export class RestHandler {
     if (sub === 'status' && type.hasStatusSubresource) {
       switch (info.verb) {
         case 'get':
-          return sendJson(res, 200, this.service.get(type, ns, info.name));
+          return this.reply(res, 200, this.service.get(type, ns, info.name));
         case 'update': {
           const body = await this.body(req);
-          return sendJson(res, 200, this.service.update(type, ns, info.name, body, { ...writeOptions(query), subresource: 'status' }));
+          return this.reply(res, 200, this.service.update(type, ns, info.name, body, { ...writeOptions(query), subresource: 'status' }));
         }
         case 'patch': {
           const { patchType, patch } = await this.patchBody(req, query);
           if (patchType === 'apply') throw badRequest('server-side apply is not supported on the status subresource');
           const { object } = this.service.patch(type, ns, info.name, patchType, patch, { ...writeOptions(query), subresource: 'status' });
-          return sendJson(res, 200, object);
+          return this.reply(res, 200, object);
         }
         default:
           throw methodNotAllowed();
@@ -221,7 +227,7 @@ export class RestHandler {
       const cur = this.service.get(type, '', info.name);
       const spec = isPlainObject(body) && isPlainObject(body.spec) ? body.spec : {};
       const next = { ...cur, spec: { ...(isPlainObject(cur.spec) ? cur.spec : {}), finalizers: Array.isArray(spec.finalizers) ? spec.finalizers : [] } };
-      return sendJson(res, 200, this.service.update(type, '', info.name, next, writeOptions(query)));
+      return this.reply(res, 200, this.service.update(type, '', info.name, next, writeOptions(query)));
     }
     if (type.group === '' && type.plural === 'pods' && ['log', 'exec', 'attach', 'portforward'].includes(sub)) {
       this.service.get(type, ns, info.name);
@@ -241,7 +247,7 @@ export class RestHandler {
     let desired: unknown;
     switch (info.verb) {
       case 'get':
-        return sendJson(res, 200, curScale);
+        return this.reply(res, 200, curScale);
       case 'update':
         desired = await this.body(req);
         break;
@@ -268,7 +274,7 @@ export class RestHandler {
     if (typeof md.resourceVersion === 'string' && md.resourceVersion !== '') next.metadata.resourceVersion = md.resourceVersion;
     else next.metadata.resourceVersion = '';
     const updated = this.service.update(type, ns, info.name, next, writeOptions(query));
-    return sendJson(res, 200, scaleOf(type, updated));
+    return this.reply(res, 200, scaleOf(type, updated));
   }
 
   private async body(req: IncomingMessage): Promise<unknown> {

@@ -74,7 +74,10 @@ describe('SqliteStore', () => {
 
   it('answers expired for history it no longer has, and replays what it has', () => {
     const s = new SqliteStore(dbFile(), { historySize: 10 });
-    for (let i = 0; i < 30; i++) s.create('configmaps', cm(`c${i}`));
+    for (let i = 0; i < 30; i++) {
+      s.create('configmaps', cm(`c${i}`));
+      s.flush();
+    }
     expect(s.eventsSince(1)).toBe('expired');
     const recent = s.eventsSince(s.resourceVersion - 3);
     expect(recent).not.toBe('expired');
@@ -92,9 +95,25 @@ describe('SqliteStore', () => {
     });
     const off = s.subscribe((e) => seen.push(`${e.type}:${e.name}`));
     s.create('configmaps', cm('a'));
+    expect(seen).toEqual([]); // not before it is on disk
+    s.flush();
     off();
     s.create('configmaps', cm('b'));
+    s.flush();
     expect(seen).toEqual(['ADDED:a']);
+    s.close();
+  });
+
+  it('commits concurrent writes as one group and acknowledges them once durable', async () => {
+    const file = dbFile();
+    const s = new SqliteStore(file);
+    const writes = Array.from({ length: 50 }, (_, i) => s.create('configmaps', cm(`g${i}`)));
+    expect(writes.map((w) => Number(w.metadata.resourceVersion))).toEqual(writes.map((_, i) => i + 1));
+    await s.whenDurable();
+    // a second connection sees all of them on disk
+    const other = new SqliteStore(file);
+    expect(other.list('configmaps')).toHaveLength(50);
+    other.close();
     s.close();
   });
 });

@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../object';
 import { StatusError, STALE_OBJECT, alreadyExists, conflict, notFound } from '../status';
+import { StoreMaintenance } from './store-maintenance';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -68,6 +69,9 @@ export class SqliteStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoints (which fsync) run in a background worker, not in the middle of a request.
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.db.pragma('journal_size_limit = 67108864');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (
         resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, data TEXT NOT NULL,
@@ -88,7 +92,10 @@ export class SqliteStore {
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
     this.load();
+    this.maintenance = new StoreMaintenance(file);
   }
+
+  private readonly maintenance: StoreMaintenance;
 
   private load(): void {
     let maxRV = 0;
@@ -255,6 +262,12 @@ export class SqliteStore {
     return last;
   }
 
+  /**
+   * Group commit: a write changes memory and the resourceVersion at once, and joins the batch that is written
+   * to SQLite in one transaction at the end of the current event-loop turn. Watchers see a change only once it
+   * is on disk, and the API acknowledges a write only after `whenDurable()`, so every acknowledged write
+   * survives kill -9 while many concurrent writers share one commit.
+   */
   private commit(
     type: EventType,
     resource: string,
@@ -264,34 +277,78 @@ export class SqliteStore {
     obj: KubeObject,
     prev: KubeObject | undefined,
   ): void {
-    const data = JSON.stringify(obj);
-    const prevData = prev ? JSON.stringify(prev) : null;
+    this.currentRV = rv;
+    const ev: StoreEvent = { type, rv, resource, namespace: ns, name, object: obj };
+    if (prev) ev.prev = prev;
+    this.batch.push(ev);
+    for (const o of this.writeObservers) {
+      try {
+        o(ev);
+      } catch {
+        // an index's failure must not fail the write
+      }
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private batch: StoreEvent[] = [];
+  private flushScheduled = false;
+  private durableWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+
+  /** Resolves once every write made so far is committed to disk. */
+  whenDurable(): Promise<void> {
+    if (this.batch.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => this.durableWaiters.push({ resolve, reject }));
+  }
+
+  /** Write the pending batch in one transaction, then publish its events in order. */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
+    const waiters = this.durableWaiters;
+    this.durableWaiters = [];
+    let lastDelete = 0;
     const tx = this.db.transaction(() => {
-      if (type === 'DELETED') this.stmt.remove.run(resource, ns, name);
-      else this.stmt.upsert.run(resource, ns, name, rv, data);
-      this.stmt.event.run(rv, type, resource, ns, name, data, prevData);
-      // Deleting the newest object must not lose the counter if its event is pruned later.
-      if (type === 'DELETED') this.stmt.setMeta.run('rv', String(rv));
+      for (const e of batch) {
+        const data = JSON.stringify(e.object);
+        if (e.type === 'DELETED') {
+          this.stmt.remove.run(e.resource, e.namespace, e.name);
+          lastDelete = e.rv;
+        } else this.stmt.upsert.run(e.resource, e.namespace, e.name, e.rv, data);
+        this.stmt.event.run(e.rv, e.type, e.resource, e.namespace, e.name, data, e.prev ? JSON.stringify(e.prev) : null);
+      }
+      // A deletion must not lose the counter once its event is pruned.
+      if (lastDelete) this.stmt.setMeta.run('rv', String(lastDelete));
     });
     try {
       tx();
     } catch (err) {
-      throw new StatusError(500, 'InternalError', `Internal error occurred: storage write failed: ${(err as Error).message}`);
+      const e = new StatusError(500, 'InternalError', `Internal error occurred: storage write failed: ${(err as Error).message}`);
+      for (const w of waiters) w.reject(e);
+      return;
     }
-    this.currentRV = rv;
-    const ev: StoreEvent = { type, rv, resource, namespace: ns, name, object: obj };
-    if (prev) ev.prev = prev;
-    this.history.push(ev);
+    for (const ev of batch) this.history.push(ev);
     if (this.history.length > this.historySize * 1.1) {
       const drop = this.history.length - this.historySize;
       this.history.splice(0, drop);
       this.compactedRV = this.history[0].rv - 1;
     }
-    if (++this.writesSincePrune >= 1000) {
+    this.writesSincePrune += batch.length;
+    if (this.writesSincePrune >= 1000) {
       this.writesSincePrune = 0;
-      this.stmt.prune.run(this.compactedRV);
+      if (this.maintenance.running) this.maintenance.pruneThrough(this.compactedRV);
+      else {
+        this.stmt.prune.run(this.compactedRV);
+        this.db.pragma('wal_checkpoint(PASSIVE)');
+      }
     }
-    this.dispatch(ev);
+    for (const w of waiters) w.resolve();
+    for (const ev of batch) this.dispatch(ev);
   }
 
   private readonly pending: StoreEvent[] = [];
@@ -325,6 +382,7 @@ export class SqliteStore {
    * Events with rv > `sinceRV`, oldest first, or 'expired' when the history no longer reaches back that far.
    */
   eventsSince(sinceRV: number): StoreEvent[] | 'expired' {
+    // Only events on disk are history; the pending batch reaches watchers through the listeners.
     if (sinceRV < this.compactedRV) return 'expired';
     // binary search the first event with rv > sinceRV
     let lo = 0;
@@ -337,7 +395,18 @@ export class SqliteStore {
     return this.history.slice(lo);
   }
 
-  /** Called synchronously after every committed write. Returns the disposer. */
+  private readonly writeObservers = new Set<Listener>();
+
+  /**
+   * For in-memory indexes that must match the objects at every moment: called synchronously inside each
+   * write, before it is durable. Must not write. Returns the disposer.
+   */
+  observeWrites(observer: Listener): () => void {
+    this.writeObservers.add(observer);
+    return () => this.writeObservers.delete(observer);
+  }
+
+  /** Called with every write once it is on disk, in resourceVersion order. Returns the disposer. */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -345,6 +414,7 @@ export class SqliteStore {
 
   /** Drop history up to `rv` (tests and fault injection: forces 410 Expired for older resumes). */
   compact(rv: number): void {
+    this.flush();
     const keepFrom = this.history.findIndex((e) => e.rv > rv);
     if (keepFrom < 0) this.history.length = 0;
     else this.history.splice(0, keepFrom);
@@ -355,8 +425,10 @@ export class SqliteStore {
 
   close(): void {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     this.listeners.clear();
+    void this.maintenance.stop();
     try {
       this.stmt.setMeta.run('rv', String(this.currentRV));
       this.db.pragma('wal_checkpoint(TRUNCATE)');
