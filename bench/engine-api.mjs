@@ -1,7 +1,8 @@
 // Benchmark: the engine's API server (issue 2). Prints a table and writes bench/results/engine-api.json.
 // Each row sits beside its physical floor, measured in the same run: a bare Node HTTPS server with the same
 // certificate (start-up, round trips, the same list body).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,32 @@ async function latencies(client, count, concurrency, makePath, makeBody) {
   return out;
 }
 
+/** wrk (C, closed loop per connection) is a lighter load generator than Node on a 2-core box. */
+function hasWrk() {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (err) {
+    return err.status === 1; // wrk --version exits 1 after printing
+  }
+}
+
+function wrkCreate(url, token, dir, connections, seconds) {
+  const script = join(dir, `post-${connections}.lua`);
+  const body = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'wrk-', labels: { app: 'bench' } }, spec: { containers: [{ name: 'app', image: 'busybox:local', command: ['sh', '-c', 'sleep 3600'], ports: [{ containerPort: 80 }] }] } });
+  writeFileSync(script, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${token}"\nwrk.body = '${body}'\n`);
+  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, `${url}/api/v1/namespaces/default/pods`], { encoding: 'utf8' });
+  const ms = (label) => {
+    const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!m) return NaN;
+    const v = Number(m[1]);
+    return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+  };
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  return { p50: ms('50%'), p99: ms('99%'), rps, non2xx };
+}
+
 async function main() {
   const stateDir = mkdtempSync(join(tmpdir(), 'skiff-bench-'));
   const results = {};
@@ -120,6 +147,9 @@ async function main() {
       const seqFloor = await latencies(bclient, SEQUENTIAL, 1, podPath, (i) => podManifest(`seq-${i}`));
       const conc = await latencies(client, CONCURRENT_TOTAL, CLIENTS, podPath, (i) => podManifest(`conc-${i}`));
       const concFloor = await latencies(bclient, CONCURRENT_TOTAL, CLIENTS, podPath, (i) => podManifest(`conc-${i}`));
+      if (hasWrk()) {
+        results.createWrk16 = { engine: wrkCreate(url, client.token, stateDir, CLIENTS, 8), floor: wrkCreate(baseline.url, client.token, stateDir, CLIENTS, 8) };
+      }
       results.create = {
         sequential: { n: SEQUENTIAL, p50: percentile(seq, 50), p99: percentile(seq, 99), floorP50: percentile(seqFloor, 50), floorP99: percentile(seqFloor, 99) },
         concurrent16: { n: CONCURRENT_TOTAL, p50: percentile(conc, 50), p99: percentile(conc, 99), floorP50: percentile(concFloor, 50), floorP99: percentile(concFloor, 99) },
@@ -205,6 +235,9 @@ async function main() {
     ['start → /readyz OK, p50 of 5 restarts', `${fmt(r.start.warmP50Ms)} ms (max ${fmt(r.start.warmMaxMs)})`, `${fmt(r.start.bareNodeHttpsP50Ms)} ms`, '≤ 300 ms', r.start.warmMaxMs <= 300 ? 'yes' : 'no'],
     [`create pod, sequential (n=${r.create.sequential.n}) p50 / p99`, `${fmt(r.create.sequential.p50, 2)} / ${fmt(r.create.sequential.p99, 2)} ms`, `${fmt(r.create.sequential.floorP50, 2)} / ${fmt(r.create.sequential.floorP99, 2)} ms`, 'p99 ≤ 20 ms', r.create.sequential.p99 <= 20 ? 'yes' : 'no'],
     [`create pod, 16 clients (n=${r.create.concurrent16.n}) p50 / p99`, `${fmt(r.create.concurrent16.p50, 2)} / ${fmt(r.create.concurrent16.p99, 2)} ms`, `${fmt(r.create.concurrent16.floorP50, 2)} / ${fmt(r.create.concurrent16.floorP99, 2)} ms`, 'p99 ≤ 20 ms', r.create.concurrent16.p99 <= 20 ? 'yes' : 'no'],
+    ...(r.createWrk16
+      ? [[`create pod, 16 connections via wrk (8 s, ${Math.round(r.createWrk16.engine.rps)} req/s) p50 / p99`, `${fmt(r.createWrk16.engine.p50, 2)} / ${fmt(r.createWrk16.engine.p99, 2)} ms`, `${fmt(r.createWrk16.floor.p50, 2)} / ${fmt(r.createWrk16.floor.p99, 2)} ms (${Math.round(r.createWrk16.floor.rps)} req/s)`, 'p99 ≤ 20 ms', r.createWrk16.engine.p99 <= 20 && r.createWrk16.engine.non2xx === 0 ? 'yes' : 'no']]
+      : []),
     [`list 5,000 pods (${(r.list.bytes / 1e6).toFixed(1)} MB) p50 / p99`, `${fmt(r.list.p50)} / ${fmt(r.list.p99)} ms`, `${fmt(r.list.floorP50)} ms`, '≤ 200 ms', r.list.p99 <= 200 ? 'yes' : 'no'],
     ['list 5,000 pods as Table, first page of 500, p50', `${fmt(r.list.tablePage500P50)} ms`, '—', '—', '—'],
     [`watch delivery, ${r.watch.watchers} watchers × ${r.watch.events} events p50 / p99`, `${fmt(r.watch.p50, 2)} / ${fmt(r.watch.p99, 2)} ms (${r.watch.delivered}/${r.watch.expected})`, '—', 'p99 ≤ 20 ms', r.watch.p99 <= 20 && r.watch.delivered === r.watch.expected ? 'yes' : 'no'],
