@@ -98,3 +98,28 @@ export function podManifest(name, labels = { app: 'bench' }) {
     spec: { containers: [{ name: 'app', image: 'busybox:local', command: ['sh', '-c', 'sleep 3600'], ports: [{ containerPort: 80 }] }] },
   };
 }
+
+/** Import a TypeScript module of the project (bundled on the fly with esbuild), e.g. the test-image builder. */
+export async function importTs(relPath) {
+  const { build } = await import('esbuild');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const out = join(mkdtempSync(join(tmpdir(), 'skiff-bench-ts-')), 'mod.cjs');
+  await build({ entryPoints: [join(ROOT, relPath)], bundle: true, platform: 'node', format: 'cjs', outfile: out, external: ['better-sqlite3', 'dockerode', '@peculiar/x509', 'reflect-metadata'], logLevel: 'error' });
+  const { createRequire } = await import('node:module');
+  return createRequire(join(ROOT, 'package.json'))(out);
+}
+
+/** Run a command and resolve with its stdout (rejects with stderr on a non-zero exit). */
+export function sh(cmd, args, env = {}, input) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))));
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}
