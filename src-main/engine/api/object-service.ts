@@ -7,7 +7,7 @@ import type { KubeObject, ObjectMeta } from '../object';
 import { deepCopy, isPlainObject, jsonEqual } from '../object';
 import type { ResourceType } from '../registry/resource-type';
 import { apiVersionOf, resourceKey } from '../registry/resource-type';
-import { validateObjectMeta } from '../registry/validation';
+import { validateObjectMeta, type NameValidator } from '../registry/validation';
 import type { SqliteStore, StoreEvent } from '../store/sqlite-store';
 import type { FieldCause } from '../status';
 import {
@@ -193,6 +193,11 @@ export class ObjectService {
     incoming.metadata.name = name;
     this.assignNamespace(type, namespace, incoming.metadata);
     const old = this.get(type, namespace, name);
+    // A PUT body's uid is a precondition (rest.DefaultUpdatedObjectInfo): it must be the stored object's.
+    const uid = incoming.metadata.uid;
+    if (uid && uid !== old.metadata.uid) {
+      throw conflict(type.group, type.plural, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+    }
     return this.updateFrom(type, old, incoming, opts);
   }
 
@@ -225,6 +230,8 @@ export class ObjectService {
     // Metadata the server owns.
     const m = next.metadata;
     const om = old.metadata;
+    // An empty uid means "the stored one"; another uid (only a patch can get here with one) is an immutable-field error.
+    const uidChange = m.uid && m.uid !== om.uid && opts.subresource !== 'status' ? m.uid : undefined;
     m.name = om.name;
     if (type.namespaced) m.namespace = om.namespace;
     else delete m.namespace;
@@ -258,7 +265,7 @@ export class ObjectService {
     } else {
       delete m.generation;
     }
-    this.validateOrThrow(type, next, old);
+    this.validateOrThrow(type, next, old, uidChange);
     // A no-op write changes nothing, not even the resourceVersion (as the real API server does).
     const withoutRV = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: '' } });
     if (jsonEqual(withoutRV(next), withoutRV(old))) return old;
@@ -491,7 +498,7 @@ export class ObjectService {
     }
   }
 
-  private validateOrThrow(type: ResourceType, obj: KubeObject, old: KubeObject | undefined): void {
+  private validateOrThrow(type: ResourceType, obj: KubeObject, old: KubeObject | undefined, uidChange?: string): void {
     const causes: FieldCause[] = [
       ...validateObjectMeta(obj.metadata, {
         namespaced: type.namespaced,
@@ -499,7 +506,9 @@ export class ObjectService {
       }),
       ...type.validate(obj, old),
     ];
-    if (old) causes.push(...immutableMetaCauses(obj, old));
+    if (uidChange !== undefined) {
+      causes.push({ type: 'FieldValueInvalid', field: 'metadata.uid', message: `Invalid value: ${JSON.stringify(uidChange)}: field is immutable` });
+    }
     if (causes.length > 0) {
       throw invalid(type.group, type.kind, obj.metadata.name ?? obj.metadata.generateName ?? '', causes);
     }
@@ -566,19 +575,15 @@ export class ObjectService {
   }
 }
 
-function nameRuleFor(type: ResourceType): 'dns1123Subdomain' | 'dns1123Label' | 'pathSegment' {
-  if (type.group === '' && (type.kind === 'Namespace' || type.kind === 'Service')) return 'dns1123Label';
+function nameRuleFor(type: ResourceType): NameValidator {
+  // ValidateServiceName is a DNS-1035 label (a leading letter): the name becomes a DNS label of the service.
+  if (type.group === '' && type.kind === 'Service') return 'dns1035Label';
+  if (type.group === '' && type.kind === 'Namespace') return 'dns1123Label';
   if (type.group === '' && (type.kind === 'Event' || type.kind === 'Node')) return 'pathSegment';
   return 'dns1123Subdomain';
 }
 
-function immutableMetaCauses(obj: KubeObject, old: KubeObject): FieldCause[] {
-  const causes: FieldCause[] = [];
-  if (obj.metadata.generateName !== undefined && old.metadata.generateName !== undefined && obj.metadata.generateName !== old.metadata.generateName) {
-    // real apiserver allows changing generateName; nothing to do
-  }
-  return causes;
-}
+
 
 /** Apply selectors to a store event: an update that makes an object leave the selection is a DELETED. */
 function translateEvent(e: StoreEvent, filter: ListFilter): WatchEvent | undefined {

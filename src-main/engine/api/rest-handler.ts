@@ -4,7 +4,7 @@ import type { KubeObject } from '../object';
 import { isPlainObject } from '../object';
 import type { ResourceType } from '../registry/resource-type';
 import { apiVersionOf } from '../registry/resource-type';
-import { StatusError, badRequest, invalid, methodNotAllowed, notFound, successStatus, unsupportedMediaType } from '../status';
+import { badRequest, invalid, methodNotAllowed, notFound, successStatus, unsupportedMediaType, type FieldCause, type StatusError } from '../status';
 import { PATCH_CONTENT_TYPES, applyPatch, type PatchType } from './apply-patch';
 import { decodeBody, mediaType, readBody, sendJson } from './http-io';
 import type { DeleteOptions, ObjectService, PropagationPolicy, WriteOptions } from './object-service';
@@ -31,17 +31,31 @@ function boolParam(query: URLSearchParams, name: string): boolean {
   throw badRequest(`invalid value for ${name}: ${JSON.stringify(v)}: must be true or false`);
 }
 
-function writeOptions(query: URLSearchParams): WriteOptions {
+/** The options object a verb's query parameters decode into; its validation errors are 422 Invalid of that kind. */
+type OptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions';
+
+function invalidOptions(kind: OptionsKind, causes: FieldCause[]): StatusError {
+  return invalid('meta.k8s.io', kind, '', causes);
+}
+
+/** ValidateDryRun: Go prints the []string value, e.g. []string{"Bogus"}. */
+function dryRunCauses(dry: readonly unknown[]): FieldCause[] {
+  if (dry.every((d) => d === 'All')) return [];
+  const value = `[]string{${dry.map((d) => JSON.stringify(typeof d === 'string' ? d : String(d))).join(', ')}}`;
+  return [{ type: 'FieldValueNotSupported', field: 'dryRun', message: `Unsupported value: ${value}: supported values: "All"` }];
+}
+
+/** Create/Update/PatchOptions from the query, validated as the apiserver's handlers do before touching the body. */
+function writeOptions(query: URLSearchParams, kind: Exclude<OptionsKind, 'DeleteOptions'>): WriteOptions {
   const dry = query.getAll('dryRun');
-  for (const d of dry) {
-    if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
-  }
+  const causes = dryRunCauses(dry);
   const fv = query.get('fieldValidation');
   if (fv !== null && fv !== '' && !['Strict', 'Warn', 'Ignore'].includes(fv)) {
-    throw badRequest(`fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`);
+    causes.push({ type: 'FieldValueNotSupported', field: 'fieldValidation', message: `Unsupported value: "${fv}": supported values: "", "Ignore", "Strict", "Warn"` });
   }
   const fm = query.get('fieldManager') ?? undefined;
-  if (fm !== undefined && fm.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
+  if (fm !== undefined && fm.length > 128) causes.push({ type: 'FieldValueTooLong', field: 'fieldManager', message: 'Too long: may not be more than 128 bytes' });
+  if (causes.length > 0) throw invalidOptions(kind, causes);
   return { dryRun: dry.length > 0, fieldManager: fm };
 }
 
@@ -53,14 +67,18 @@ function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
   const policy = (fromBody.propagationPolicy ?? query.get('propagationPolicy') ?? undefined) as unknown;
   if (policy !== undefined && policy !== null && policy !== '') {
     if (typeof policy !== 'string' || !POLICIES.includes(policy as PropagationPolicy)) {
-      throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
+      throw invalidOptions('DeleteOptions', [
+        { type: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"` },
+      ]);
     }
     opts.propagationPolicy = policy as PropagationPolicy;
   }
   const orphan = fromBody.orphanDependents ?? (query.has('orphanDependents') ? boolParam(query, 'orphanDependents') : undefined);
   if (orphan !== undefined && orphan !== null) {
     if (opts.propagationPolicy) {
-      throw badRequest('DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' + opts.propagationPolicy + '": orphanDependents and deletionPropagation cannot be both set');
+      throw invalidOptions('DeleteOptions', [
+        { type: 'FieldValueInvalid', field: 'propagationPolicy', message: `Invalid value: "${opts.propagationPolicy}": orphanDependents and deletionPropagation cannot be both set` },
+      ]);
     }
     opts.propagationPolicy = orphan === true ? 'Orphan' : 'Background';
   }
@@ -76,10 +94,9 @@ function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
       resourceVersion: typeof p.resourceVersion === 'string' ? p.resourceVersion : undefined,
     };
   }
-  const dry = Array.isArray(fromBody.dryRun) ? fromBody.dryRun : query.getAll('dryRun');
-  for (const d of dry) {
-    if (d !== 'All') throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(d)}: supported values: "All"`);
-  }
+  const dry: unknown[] = Array.isArray(fromBody.dryRun) ? fromBody.dryRun : query.getAll('dryRun');
+  const dryCauses = dryRunCauses(dry);
+  if (dryCauses.length > 0) throw invalidOptions('DeleteOptions', dryCauses);
   opts.dryRun = dry.length > 0;
   return opts;
 }
@@ -128,18 +145,22 @@ export class RestHandler {
         return this.watch(req, res, type, ns, info.name, query);
       case 'create': {
         if (info.name !== '') throw methodNotAllowed();
+        const opts = writeOptions(query, 'CreateOptions');
         const body = await this.body(req);
-        const created = this.service.create(type, ns, body, writeOptions(query));
+        const created = this.service.create(type, ns, body, opts);
         return this.reply(res, 201, renderObject(type, created, negotiate(req.headers.accept, query.get('includeObject'))));
       }
       case 'update': {
+        if (info.name === '') throw methodNotAllowed();
+        const opts = writeOptions(query, 'UpdateOptions');
         const body = await this.body(req);
-        const updated = this.service.update(type, ns, info.name, body, writeOptions(query));
+        const updated = this.service.update(type, ns, info.name, body, opts);
         return this.reply(res, 200, updated);
       }
       case 'patch': {
-        const { patchType, patch, force } = await this.patchBody(req, query);
-        const { object, created } = this.service.patch(type, ns, info.name, patchType, patch, { ...writeOptions(query), force });
+        if (info.name === '') throw methodNotAllowed();
+        const { patchType, patch, force, opts } = await this.patchBody(req, query);
+        const { object, created } = this.service.patch(type, ns, info.name, patchType, patch, { ...opts, force });
         return this.reply(res, created ? 201 : 200, object);
       }
       case 'delete': {
@@ -208,13 +229,14 @@ export class RestHandler {
         case 'get':
           return this.reply(res, 200, this.service.get(type, ns, info.name));
         case 'update': {
+          const opts = writeOptions(query, 'UpdateOptions');
           const body = await this.body(req);
-          return this.reply(res, 200, this.service.update(type, ns, info.name, body, { ...writeOptions(query), subresource: 'status' }));
+          return this.reply(res, 200, this.service.update(type, ns, info.name, body, { ...opts, subresource: 'status' }));
         }
         case 'patch': {
-          const { patchType, patch } = await this.patchBody(req, query);
+          const { patchType, patch, opts } = await this.patchBody(req, query);
           if (patchType === 'apply') throw badRequest('server-side apply is not supported on the status subresource');
-          const { object } = this.service.patch(type, ns, info.name, patchType, patch, { ...writeOptions(query), subresource: 'status' });
+          const { object } = this.service.patch(type, ns, info.name, patchType, patch, { ...opts, subresource: 'status' });
           return this.reply(res, 200, object);
         }
         default:
@@ -223,11 +245,12 @@ export class RestHandler {
     }
     if (sub === 'scale' && type.scale) return this.handleScale(req, res, info, type, ns, query);
     if (sub === 'finalize' && type.group === '' && type.plural === 'namespaces' && info.verb === 'update') {
+      const opts = writeOptions(query, 'UpdateOptions');
       const body = await this.body(req);
       const cur = this.service.get(type, '', info.name);
       const spec = isPlainObject(body) && isPlainObject(body.spec) ? body.spec : {};
       const next = { ...cur, spec: { ...(isPlainObject(cur.spec) ? cur.spec : {}), finalizers: Array.isArray(spec.finalizers) ? spec.finalizers : [] } };
-      return this.reply(res, 200, this.service.update(type, '', info.name, next, writeOptions(query)));
+      return this.reply(res, 200, this.service.update(type, '', info.name, next, opts));
     }
     if (type.group === '' && type.plural === 'pods' && ['log', 'exec', 'attach', 'portforward'].includes(sub)) {
       this.service.get(type, ns, info.name);
@@ -245,14 +268,18 @@ export class RestHandler {
     const cur = this.service.get(type, ns, info.name);
     const curScale = scaleOf(type, cur);
     let desired: unknown;
+    let opts: WriteOptions;
     switch (info.verb) {
       case 'get':
         return this.reply(res, 200, curScale);
       case 'update':
+        opts = writeOptions(query, 'UpdateOptions');
         desired = await this.body(req);
         break;
       case 'patch': {
-        const { patchType, patch } = await this.patchBody(req, query);
+        const parsed = await this.patchBody(req, query);
+        const { patchType, patch } = parsed;
+        opts = parsed.opts;
         if (patchType === 'apply') throw badRequest('server-side apply is not supported on the scale subresource');
         desired = applyPatch(type, curScale, patchType, patch);
         break;
@@ -273,7 +300,7 @@ export class RestHandler {
     s.setSpecReplicas(next, replicas);
     if (typeof md.resourceVersion === 'string' && md.resourceVersion !== '') next.metadata.resourceVersion = md.resourceVersion;
     else next.metadata.resourceVersion = '';
-    const updated = this.service.update(type, ns, info.name, next, writeOptions(query));
+    const updated = this.service.update(type, ns, info.name, next, opts);
     return this.reply(res, 200, scaleOf(type, updated));
   }
 
@@ -288,20 +315,21 @@ export class RestHandler {
     return decodeBody(buf, req.headers['content-type'] ?? 'application/json');
   }
 
-  private async patchBody(req: IncomingMessage, query: URLSearchParams): Promise<{ patchType: PatchType; patch: unknown; force: boolean }> {
+  private async patchBody(req: IncomingMessage, query: URLSearchParams): Promise<{ patchType: PatchType; patch: unknown; force: boolean; opts: WriteOptions }> {
     const ct = mediaType(req.headers['content-type']);
     const patchType = PATCH_CONTENT_TYPES[ct];
     if (!patchType) throw unsupportedMediaType(ct || '<none>');
+    const force = boolParam(query, 'force');
+    const opts = writeOptions(query, 'PatchOptions');
     if (patchType === 'apply') {
-      const fm = query.get('fieldManager');
-      if (!fm) {
-        throw new StatusError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      if (!query.get('fieldManager')) {
+        throw invalidOptions('PatchOptions', [{ type: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }]);
       }
     } else if (query.has('force')) {
-      throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+      throw invalidOptions('PatchOptions', [{ type: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' }]);
     }
     const buf = await readBody(req);
     const patch = decodeBody(buf, patchType === 'apply' ? 'application/apply-patch+yaml' : 'application/json');
-    return { patchType, patch, force: boolParam(query, 'force') };
+    return { patchType, patch, force, opts };
   }
 }

@@ -6,7 +6,7 @@ import { key } from './field-path';
 import { forbidden, invalid, notSupported, required } from './field-errors';
 import { translateTimestampSince } from './human-duration';
 import { asArray, asObject, asString, childObject, defaultPointer, getObject, getString, isUnset } from './json-access';
-import { QUANTITY_PARSE_ERROR, parseQuantity, quantityString } from './quantity';
+import { QUANTITY_PARSE_ERROR, canonicalizeResourceList, parseQuantity, quantityString } from './quantity';
 import type { ResourceType } from './resource-type';
 import { ageColumn, column, nameColumn } from './table-columns';
 import { validateDns1123Subdomain } from './validation';
@@ -110,8 +110,12 @@ export const persistentVolumeClaimType: ResourceType = {
   applyDefaults(obj) {
     const spec = childObject(obj, 'spec');
     if (spec) defaultPointer(spec, 'volumeMode', 'Filesystem');
+    const resources = asObject(spec?.resources);
+    canonicalizeResourceList(resources?.requests);
+    canonicalizeResourceList(resources?.limits);
     const status = childObject(obj, 'status');
     if (status && !asString(status.phase)) status.phase = 'Pending';
+    canonicalizeResourceList(status?.capacity);
   },
   validate(obj, old) {
     const causes = validateClaimSpec(obj.spec);

@@ -7,7 +7,7 @@ import { forbidden, notSupported, required } from './field-errors';
 import { translateTimestampSince } from './human-duration';
 import { asArray, asObject, asString, childObject, defaultPointer, defaultString, getObject, getString, isUnset } from './json-access';
 import { VOLUME_MODES, validateStorageQuantity } from './persistent-volume-claim';
-import { quantityString } from './quantity';
+import { canonicalizeResourceList, quantityString } from './quantity';
 import type { ResourceType } from './resource-type';
 import { ageColumn, column, nameColumn } from './table-columns';
 import { validateDns1123Subdomain } from './validation';
@@ -92,6 +92,7 @@ export const persistentVolumeType: ResourceType = {
     if (spec) {
       defaultString(spec, 'persistentVolumeReclaimPolicy', 'Retain');
       defaultPointer(spec, 'volumeMode', 'Filesystem');
+      canonicalizeResourceList(spec.capacity);
     }
     const status = childObject(obj, 'status');
     if (status) defaultString(status, 'phase', 'Pending');

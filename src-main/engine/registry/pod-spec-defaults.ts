@@ -14,6 +14,7 @@ import {
   objectItems,
   type JsonObject,
 } from './json-access';
+import { canonicalQuantity, canonicalizeResourceList } from './quantity';
 
 /** 0644 octal, the default file mode of configMap/secret/downwardAPI/projected volumes. */
 export const DEFAULT_VOLUME_MODE = 420;
@@ -72,7 +73,10 @@ export function applyContainerDefaults(container: JsonObject): void {
   defaultString(container, 'terminationMessagePath', '/dev/termination-log');
   defaultString(container, 'terminationMessagePolicy', 'File');
   // Go serialises the non-pointer ResourceRequirements struct as {} even when empty.
-  childObject(container, 'resources');
+  const resources = childObject(container, 'resources');
+  // Quantities are stored in resource.Quantity's canonical form ("0.5" → "500m").
+  canonicalizeResourceList(resources?.limits);
+  canonicalizeResourceList(resources?.requests);
   for (const [port] of objectItems(container.ports)) defaultString(port, 'protocol', 'TCP');
   for (const [env] of objectItems(container.env)) applyFieldRefDefaults(asObject(env.valueFrom)?.fieldRef);
   applyProbeDefaults(container.livenessProbe);
@@ -85,6 +89,8 @@ export function applyContainerDefaults(container: JsonObject): void {
 
 function applyVolumeDefaults(volume: JsonObject): void {
   if (VOLUME_SOURCES.every((k) => isUnset(volume[k]))) volume.emptyDir = {};
+  const emptyDir = asObject(volume.emptyDir);
+  if (emptyDir && !isUnset(emptyDir.sizeLimit)) emptyDir.sizeLimit = canonicalQuantity(emptyDir.sizeLimit) ?? emptyDir.sizeLimit;
   for (const k of ['configMap', 'secret', 'downwardAPI', 'projected']) {
     const src = asObject(volume[k]);
     if (src) defaultPointer(src, 'defaultMode', DEFAULT_VOLUME_MODE);
@@ -112,6 +118,7 @@ export function applyPodSpecDefaults(spec: JsonObject): void {
     spec.serviceAccountName = sa;
     spec.serviceAccount = sa;
   }
+  canonicalizeResourceList(spec.overhead);
   for (const key of ['containers', 'initContainers', 'ephemeralContainers'])
     for (const [c] of objectItems(spec[key])) applyContainerDefaults(c);
   for (const [v] of objectItems(spec.volumes)) applyVolumeDefaults(v);
