@@ -173,6 +173,8 @@ export class ApiServer {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Node drops its own error listener on upgrade: without ours a reset socket would crash the engine.
+    socket.on('error', () => socket.destroy());
     const refuse = (err: StatusError): void => {
       const body = JSON.stringify(err.toStatus());
       socket.end(
