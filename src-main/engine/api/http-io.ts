@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { StatusBody } from '../status';
 import { StatusError, badRequest, requestEntityTooLarge } from '../status';
+import { PROTOBUF_MEDIA_TYPE, decodeKubeProtobuf } from './protobuf/envelope';
 
 /** kube-apiserver's limit on request bodies (--max-request-body-bytes default, 3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -44,11 +45,12 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** Decode a JSON or YAML body into unknown; malformed input is a 400 BadRequest. */
+/** Decode a JSON, YAML or Kubernetes-protobuf body into unknown; malformed input is a 400 BadRequest. */
 export function decodeBody(buf: Buffer, contentType: string): unknown {
+  const type = mediaType(contentType);
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeKubeProtobuf(buf);
   const text = buf.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
-  const type = mediaType(contentType);
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'text/yaml') {
     try {
       const docs = text.split(/^---\s*$/m).filter((d) => d.trim() !== '');
@@ -58,8 +60,8 @@ export function decodeBody(buf: Buffer, contentType: string): unknown {
       throw badRequest(`error decoding YAML: ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  if (type === 'application/vnd.kubernetes.protobuf' || type === 'application/cbor') {
-    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got ${type})`);
+  if (type === 'application/cbor') {
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE} (got ${type})`);
   }
   try {
     return JSON.parse(text) as unknown;
