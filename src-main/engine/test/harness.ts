@@ -135,13 +135,15 @@ export function api(te: Pick<TestEngine, 'url' | 'token' | 'ca'>, method: string
 }
 
 /** Poll until `fn` returns a truthy value or the time runs out. */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+type Falsy = undefined | null | false | 0 | '';
+
+export async function eventually<T>(fn: () => Promise<T | Falsy> | T | Falsy, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as T;
     } catch (err) {
       last = err;
     }
