@@ -155,6 +155,7 @@ export class Engine {
     await this.server.stop();
     this.service.owners.stop();
     this.store.close();
+    await this.store.whenClosed();
   }
 }
 
