@@ -111,8 +111,6 @@ export class Engine {
           crashBackoffBaseMs: runtime.crashBackoffBaseMs,
           maxPods: runtime.maxPods,
         });
-        // Docker may be down: the kubelet reports the node NotReady and starts pods when Docker answers.
-        await kubelet.start();
         streams = createPodStreams(kubelet.resolver, docker);
       }
       server = new ApiServer({
@@ -126,6 +124,9 @@ export class Engine {
         upgrades: streams?.upgrades,
       });
       const port = await server.start();
+      // The API answers first; then the kubelet registers the node and adopts what runs. Docker may be
+      // down: the node is reported NotReady and pods start when Docker answers.
+      await kubelet?.start();
       return new Engine(opts.stateDir, store, service, server, pki, port, clusterId, started, kubelet, streams);
     } catch (err) {
       streams?.stop();
