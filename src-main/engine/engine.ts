@@ -30,6 +30,8 @@ export interface EngineOptions {
   historySize?: number;
   /** run the workload controllers (ReplicaSet, Deployment, PersistentVolume); default true */
   workloads?: boolean;
+  /** where the engine reports what a user may want to see (image pull progress); default: nowhere */
+  log?: (line: string) => void;
   /** run pods on Docker (the kubelet and pod streams); default true. `false` keeps the engine API-only. */
   runtime?: boolean | RuntimeOptions;
 }
@@ -110,6 +112,7 @@ export class Engine {
           recorder: events,
           crashBackoffBaseMs: runtime.crashBackoffBaseMs,
           maxPods: runtime.maxPods,
+          onPullProgress: opts.log ? (image, line) => opts.log?.(`pulling ${image}: ${line}`) : undefined,
         });
         streams = createPodStreams(kubelet.resolver, docker);
       }
