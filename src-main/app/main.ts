@@ -1,5 +1,7 @@
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import path from 'node:path';
+import { calls } from '../contract/contract';
+import type { CallHandlers } from './call-dispatcher';
 import { createCallDispatcher } from './call-dispatcher';
 import { contentSecurityPolicy } from './content-security-policy';
 import { bindContractToIpc } from './ipc-bridge';
@@ -43,7 +45,16 @@ async function start(): Promise<void> {
   const csp = contentSecurityPolicy(renderer.mode, 'header');
   if (renderer.mode === 'production') serveRendererFiles(rendererDir, csp);
   hardenSession(session.defaultSession, renderer.origin, csp);
-  const dispatch = createCallDispatcher({ 'app.version': () => ({ version: app.getVersion() }) }, (call, error) => {
+  // The desk is bound here in a later commit; until then every other call reports that it is unavailable.
+  const pending = Object.fromEntries(
+    Object.keys(calls).map((name) => [
+      name,
+      () => {
+        throw new Error(`${name} is not available yet`);
+      },
+    ]),
+  ) as unknown as CallHandlers;
+  const dispatch = createCallDispatcher({ ...pending, 'app.version': () => ({ version: app.getVersion() }) }, (call, error) => {
     console.error(`skiff: ${call} failed`, error);
   });
   bindContractToIpc(ipcMain, renderer.origin, dispatch);
