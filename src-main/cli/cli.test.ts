@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { removeDockerObjectsUnder } from '../engine/test/runtime-harness';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin', 'skiff.js');
@@ -54,7 +55,9 @@ describe('skiff CLI', () => {
     }
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    // engines create their Docker network at start: remove it with the state dirs
+    await removeDockerObjectsUnder(tmp);
     rmSync(tmp, { recursive: true, force: true });
   });
 

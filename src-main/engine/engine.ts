@@ -1,11 +1,20 @@
 /** The local engine: store + API server + controllers, for one state dir. */
+import Docker from 'dockerode';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiServer } from './api/api-server';
 import { ObjectService } from './api/object-service';
 import { KUBERNETES_SERVICE_IP } from './api/service-allocator';
+import { loadOrCreateClusterId } from './cluster-id';
+import { DeploymentController } from './controllers/deployment-controller';
+import { DockerVolumeBackend } from './controllers/docker-volume-backend';
+import { EventRecorder } from './controllers/event-recorder';
 import { GarbageCollector } from './controllers/garbage-collector';
 import { NamespaceController } from './controllers/namespace-controller';
+import { PersistentVolumeController } from './controllers/persistent-volume-controller';
+import { ReplicaSetController } from './controllers/replicaset-controller';
+import { Kubelet } from './kubelet/kubelet';
+import { createPodStreams, type PodStreams } from './kubelet/streams';
 import { loadOrCreatePki, type EnginePki } from './pki';
 import { ALL_RESOURCE_TYPES } from './registry';
 import { SqliteStore } from './store/sqlite-store';
@@ -19,6 +28,25 @@ export interface EngineOptions {
   skiffVersion: string;
   /** events kept for watch resumption */
   historySize?: number;
+  /** run the workload controllers (ReplicaSet, Deployment, PersistentVolume); default true */
+  workloads?: boolean;
+  /** run pods on Docker (the kubelet and pod streams); default true. `false` keeps the engine API-only. */
+  runtime?: boolean | RuntimeOptions;
+}
+
+export interface RuntimeOptions {
+  /** default: the local Docker engine from DOCKER_HOST or the default socket */
+  docker?: Docker;
+  /** the Node object's name (default "skiff") */
+  nodeName?: string;
+  /** first crash/pull back-off (10 s) */
+  crashBackoffBaseMs?: number;
+  maxPods?: number;
+}
+
+interface Lifecycle {
+  stop(): void | Promise<void>;
+  idle(): Promise<void>;
 }
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -31,7 +59,11 @@ export class Engine {
     readonly server: ApiServer,
     readonly pki: EnginePki,
     readonly port: number,
-    private readonly controllers: Array<{ stop(): void; idle(): Promise<void> }>,
+    readonly clusterId: string,
+    /** in stop order: the kubelet first, then the controllers */
+    private readonly controllers: Lifecycle[],
+    readonly kubelet: Kubelet | undefined,
+    private readonly streams: PodStreams | undefined,
   ) {}
 
   get url(): string {
@@ -44,13 +76,45 @@ export class Engine {
     const pki = await loadOrCreatePki(opts.stateDir);
     const store = new SqliteStore(join(opts.stateDir, 'state.db'), { historySize: opts.historySize });
     const service = new ObjectService(store, ALL_RESOURCE_TYPES);
+    const clusterId = loadOrCreateClusterId(opts.stateDir);
     let server: ApiServer | undefined;
+    const started: Lifecycle[] = [];
+    let kubelet: Kubelet | undefined;
+    let streams: PodStreams | undefined;
     try {
       bootstrap(service);
+      const events = new EventRecorder(service);
       const gc = new GarbageCollector(service);
       const nsc = new NamespaceController(service);
       gc.start();
       nsc.start();
+      started.push(gc, nsc);
+      const runtime = opts.runtime === false ? undefined : opts.runtime === true || opts.runtime === undefined ? {} : opts.runtime;
+      const docker = runtime ? (runtime.docker ?? new Docker()) : undefined;
+      if (opts.workloads !== false) {
+        const rs = new ReplicaSetController(service, { events });
+        const deployments = new DeploymentController(service, { events });
+        const volumes = new PersistentVolumeController(service, new DockerVolumeBackend(clusterId, docker ?? new Docker()), { clusterId, events });
+        rs.start();
+        deployments.start();
+        volumes.start();
+        started.unshift(rs, deployments, volumes);
+      }
+      if (runtime && docker) {
+        kubelet = new Kubelet({
+          service,
+          docker,
+          clusterId,
+          nodeName: runtime.nodeName ?? 'skiff',
+          stateDir: opts.stateDir,
+          recorder: events,
+          crashBackoffBaseMs: runtime.crashBackoffBaseMs,
+          maxPods: runtime.maxPods,
+        });
+        // Docker may be down: the kubelet reports the node NotReady and starts pods when Docker answers.
+        await kubelet.start();
+        streams = createPodStreams(kubelet.resolver, docker);
+      }
       server = new ApiServer({
         host: opts.host ?? '127.0.0.1',
         port: opts.port,
@@ -58,10 +122,15 @@ export class Engine {
         tls: { key: pki.serverKey, cert: pki.serverCert },
         service,
         skiffVersion: opts.skiffVersion,
+        podStreams: streams?.podStreams,
+        upgrades: streams?.upgrades,
       });
       const port = await server.start();
-      return new Engine(opts.stateDir, store, service, server, pki, port, [gc, nsc]);
+      return new Engine(opts.stateDir, store, service, server, pki, port, clusterId, started, kubelet, streams);
     } catch (err) {
+      streams?.stop();
+      await kubelet?.stop();
+      for (const c of started) await c.stop();
       await server?.stop();
       service.owners.stop();
       store.close();
@@ -69,16 +138,20 @@ export class Engine {
     }
   }
 
-  /** Wait until the controllers have nothing queued (tests). */
+  /** Wait until the controllers and the kubelet have nothing queued (tests). */
   async settle(): Promise<void> {
     for (let i = 0; i < 3; i++) {
       for (const c of this.controllers) await c.idle();
+      await this.kubelet?.idle();
       await new Promise((r) => setImmediate(r));
     }
   }
 
+  /** Stop serving and reconciling. Pods keep running: the next engine on this state dir adopts them. */
   async stop(): Promise<void> {
-    for (const c of this.controllers) c.stop();
+    this.streams?.stop();
+    await this.kubelet?.stop();
+    for (const c of this.controllers) await c.stop();
     await this.server.stop();
     this.service.owners.stop();
     this.store.close();

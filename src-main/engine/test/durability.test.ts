@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from './harness';
+import { removeDockerObjectsUnder } from './runtime-harness';
 
 const ROOT = resolve(__dirname, '../../..');
 const BIN = join(ROOT, 'bin', 'skiff.js');
@@ -39,8 +40,9 @@ describe('durability', () => {
     }
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
+    await removeDockerObjectsUnder(stateDir);
     rmSync(stateDir, { recursive: true, force: true });
   });
 

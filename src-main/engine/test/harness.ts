@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../engine';
+import { Engine, type RuntimeOptions } from '../engine';
 import { mergeEngineContext } from '../kubeconfig';
 
 export interface TestEngine {
@@ -17,9 +17,27 @@ export interface TestEngine {
   stop(): Promise<void>;
 }
 
-export async function startTestEngine(opts: { historySize?: number } = {}): Promise<TestEngine> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'skiff-test-'));
-  const engine = await Engine.start({ stateDir, port: 0, skiffVersion: 'test', historySize: opts.historySize });
+export interface TestEngineOptions {
+  historySize?: number;
+  /** run pods on Docker (default: API only) */
+  runtime?: boolean | RuntimeOptions;
+  /** run the workload controllers (default: as runtime) */
+  workloads?: boolean;
+  /** reuse a state dir (engine restart tests); it is removed by stop() all the same */
+  stateDir?: string;
+}
+
+export async function startTestEngine(opts: TestEngineOptions = {}): Promise<TestEngine> {
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'skiff-test-'));
+  const runtime = opts.runtime ?? false;
+  const engine = await Engine.start({
+    stateDir,
+    port: 0,
+    skiffVersion: 'test',
+    historySize: opts.historySize,
+    runtime,
+    workloads: opts.workloads ?? runtime !== false,
+  });
   const kubeconfig = join(stateDir, 'kubeconfig');
   mergeEngineContext(kubeconfig, { name: 'skiff', server: engine.url, caCert: engine.pki.caCert, token: engine.pki.token });
   return {
@@ -117,13 +135,15 @@ export function api(te: Pick<TestEngine, 'url' | 'token' | 'ca'>, method: string
 }
 
 /** Poll until `fn` returns a truthy value or the time runs out. */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+type Falsy = undefined | null | false | 0 | '';
+
+export async function eventually<T>(fn: () => Promise<T | Falsy> | T | Falsy, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as T;
     } catch (err) {
       last = err;
     }
