@@ -84,8 +84,8 @@ export class EngineSupervisor implements EngineStatusSource {
       if (this.attachTimer) clearInterval(this.attachTimer);
       this.attachTimer = null;
       if (this.stopping) return;
-      this.set({ mode: 'managed', state: 'crashed', pid: null, message: `the engine (pid ${runtime.pid}) stopped; starting one` });
-      this.scheduleRestart();
+      this.set({ mode: 'managed', pid: null });
+      this.scheduleRestart(`the engine (pid ${runtime.pid}) stopped; starting one`);
     }, this.options.attachCheckMs ?? 2000);
     this.attachTimer.unref();
   }
@@ -138,18 +138,19 @@ export class EngineSupervisor implements EngineStatusSource {
           this.set({ state: 'stopped', pid: null, message: null });
           return;
         }
-        if (Date.now() - this.startedAt > (this.options.stableMs ?? 60_000)) this.restartDelay = this.options.restartMinMs ?? 1000;
-        this.set({ state: 'crashed', pid: null, message: `the engine ${why}${lastLine ? `: ${lastLine}` : ''}` });
-        this.scheduleRestart();
+        const wasRunning = this.current.state === 'running';
+        if (wasRunning && Date.now() - this.startedAt > (this.options.stableMs ?? 60_000)) this.restartDelay = this.options.restartMinMs ?? 1000;
+        // Before it was ready, its last words say why it could not start; after, they are just its start-up report.
+        this.scheduleRestart(`the engine ${why}${!wasRunning && lastLine ? `: ${lastLine}` : ''}`);
       });
     });
   }
 
-  private scheduleRestart(): void {
+  private scheduleRestart(reason: string): void {
     if (this.stopping || this.restartTimer !== null) return;
     const delay = this.restartDelay;
     this.restartDelay = Math.min(this.restartDelay * 2, this.options.restartMaxMs ?? 30_000);
-    this.set({ message: `${this.current.message ?? 'the engine stopped'}; restarting in ${Math.round(delay / 100) / 10} s` });
+    this.set({ state: 'crashed', pid: null, message: `${reason}; restarting in ${Math.round(delay / 100) / 10} s` });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       if (this.stopping) return;
