@@ -1,13 +1,7 @@
 /** `skiff serve`: the console in a browser (web mode), with the local engine started or attached. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createCallDispatcher } from '../app/call-dispatcher';
-import { createCallHandlers, createSubscriptionHandlers, disabledEngine, type EngineStatusSource } from '../app/contract-handlers';
-import { EngineSupervisor } from '../app/engine-supervisor';
-import type { EngineStatus } from '../contract/cluster';
-import { Desk } from '../desk/desk';
-import { kubeconfigPaths } from '../desk/kubeconfig-loader';
-import { readRuntime } from '../engine/runtime-file';
+import { createConsoleBackend } from '../app/console-backend';
 import { startWebServer } from '../server/web-server';
 import { parseFlags, type FlagSpec } from './args';
 import { CliError, type Io } from './engine-commands';
@@ -33,41 +27,20 @@ export async function serve(argv: string[], io: Io, version: string): Promise<nu
   }
   const stateDir = resolve(flags['state-dir'] ?? defaultStateDir());
 
-  let engine: EngineStatusSource = disabledEngine();
-  let supervisor: EngineSupervisor | null = null;
-  if (flags['no-engine'] !== true) {
-    const script = process.argv[1];
-    supervisor = new EngineSupervisor({
-      stateDir,
-      command: process.execPath,
-      args: [script, 'engine', 'start', '--state-dir', stateDir],
-      onOutput: (line) => io.out(`engine: ${line}`),
-    });
-    engine = supervisor;
-  }
-
-  const paths = (): string[] => {
-    const files = kubeconfigPaths();
-    const engineFile = readRuntime(stateDir)?.kubeconfig;
-    if (supervisor !== null && engineFile !== undefined && !files.includes(resolve(engineFile))) files.push(resolve(engineFile));
-    return files;
-  };
-  const desk = new Desk({
-    kubeconfigPaths: paths,
-    localContext: () => (supervisor === null ? null : (supervisor.status().context ?? 'skiff')),
+  const backend = createConsoleBackend({
+    info: { version, transport: 'websocket', platform: process.platform },
+    stateDir,
+    engineCommand: flags['no-engine'] === true ? null : { command: process.execPath, args: [process.argv[1]] },
+    onEngineOutput: (line) => io.out(`engine: ${line}`),
+    onHandlerError: (name, error) => io.err(`skiff: ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
   });
-  // Each (re)start may move the engine to another port: re-read its kubeconfig entry when it is up.
-  engine.onChange((status: EngineStatus) => {
-    if (status.state === 'running') desk.reloadContexts();
-  });
+  const { desk, supervisor } = backend;
 
   const server = await startWebServer({
     rendererDir: renderer,
     port: flags.port ?? 0,
-    dispatch: createCallDispatcher(createCallHandlers(desk, engine, { version, transport: 'websocket', platform: process.platform }), (call, error) =>
-      io.err(`skiff: ${call} failed: ${error instanceof Error ? error.message : String(error)}`),
-    ),
-    subscriptions: createSubscriptionHandlers(desk, engine),
+    dispatch: backend.dispatch,
+    subscriptions: backend.subscriptions,
     onHandlerError: (name, error) => io.err(`skiff: ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
   }).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
