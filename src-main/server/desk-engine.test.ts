@@ -39,7 +39,8 @@ describe('desk against the engine', () => {
   let kubeconfig: string;
 
   beforeAll(async () => {
-    e = await startRuntimeEngine();
+    // Quick crash back-off, so a crashing container restarts within the test.
+    e = await startRuntimeEngine({ runtime: { crashBackoffBaseMs: 200 } });
     // A second file, as $KUBECONFIG lists several: an unreachable cluster and the engine with a bad token.
     kubeconfig = join(e.stateDir, 'others.yaml');
     writeFileSync(
@@ -255,6 +256,23 @@ describe('desk against the engine', () => {
       stopPods();
       await desk.deleteObject({ context: 'skiff', kind: 'deployments', namespace: 'default', name: 'deskweb' }).catch(() => undefined);
       await desk.deleteObject({ context: 'skiff', kind: 'secrets', namespace: 'default', name: 'desk-secret' }).catch(() => undefined);
+    }
+  });
+
+  it('follows a Deployment’s logs across container restarts', async () => {
+    const yaml = deploymentYaml('crasher', { command: 'echo "instance $(cat /proc/sys/kernel/random/uuid)"; sleep 1; exit 1' });
+    expect((await desk.apply({ context: 'skiff', yaml })).ok).toBe(true);
+    const logEvents: LogEvent[] = [];
+    const stopLogs = desk.streamLogs(
+      { context: 'skiff', namespace: 'default', target: { kind: 'deployment', deployment: 'crasher' }, follow: true, previous: false, timestamps: false },
+      (ev) => logEvents.push(ev),
+    );
+    try {
+      const instances = () => new Set(logEvents.flatMap((ev) => (ev.type === 'lines' ? ev.lines.map((l) => l.text) : [])).filter((t) => t.startsWith('instance ')));
+      await eventually(() => instances().size >= 3, 45_000);
+    } finally {
+      stopLogs();
+      await desk.deleteObject({ context: 'skiff', kind: 'deployments', namespace: 'default', name: 'crasher' });
     }
   });
 });
