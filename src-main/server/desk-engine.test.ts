@@ -188,6 +188,20 @@ describe('desk against the engine', () => {
         value: 'hunter2',
         encoding: 'utf8',
       });
+      // The Secret's YAML is masked; editing another field keeps the stored value.
+      const secret = await desk.getObject({ context: 'skiff', kind: 'secrets', namespace: 'default', name: 'desk-secret' });
+      expect(secret.yaml).not.toContain('aHVudGVyMg');
+      await desk.replaceObject({
+        context: 'skiff',
+        kind: 'secrets',
+        namespace: 'default',
+        name: 'desk-secret',
+        yaml: secret.yaml.replace('name: desk-secret', 'name: desk-secret\n  labels:\n    edited: "yes"'),
+      });
+      expect(await desk.revealSecret({ context: 'skiff', namespace: 'default', name: 'desk-secret', key: 'password' })).toMatchObject({ value: 'hunter2' });
+      const after = (await desk.getObject({ context: 'skiff', kind: 'secrets', namespace: 'default', name: 'desk-secret' })).yaml;
+      expect(after).toContain('edited: yes');
+      expect(after).not.toContain('aHVudGVyMg');
 
       // Logs of every pod of the Deployment, merged and following: lines printed after the stream opened.
       const logEvents: LogEvent[] = [];
