@@ -106,9 +106,15 @@ export class Desk {
     return status;
   }
 
+  /** The list now and on every change; the local and current contexts are checked right away if never checked. */
   watchContexts(emit: (list: ContextList) => void): () => void {
-    emit(this.contexts.list());
-    return this.contexts.onChange(emit);
+    const list = this.contexts.list();
+    emit(list);
+    const stop = this.contexts.onChange(emit);
+    for (const context of list.contexts) {
+      if ((context.isLocal || context.name === list.current) && context.status.state === 'unknown') void this.contexts.check(context.name);
+    }
+    return stop;
   }
 
   namespaces(context: string): Promise<string[]> {

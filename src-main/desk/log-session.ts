@@ -9,6 +9,7 @@ import { collectionPath, objectPath } from './kind-catalog';
 import { kubeRequest } from './kube-http';
 import { list, record, stringMap, text } from './json-fields';
 import { LineBatcher, LineSplitter } from './log-lines';
+import { WATCH_TIMEOUT_SECONDS } from './resource-feed';
 
 /** A Deployment's logs merge at most this many pods (the newest); more would flood any view. */
 const MAX_PODS = 50;
@@ -82,7 +83,7 @@ export class LogSession {
     }
     const informer = makeInformer<KubernetesObject>(
       config,
-      path,
+      `${path}?timeoutSeconds=${WATCH_TIMEOUT_SECONDS}`,
       async () => (await kubeRequest(config, { method: 'GET', path, query: { labelSelector: selector } })) as KubernetesListObject<KubernetesObject>,
       selector,
     );
