@@ -91,7 +91,7 @@ describe('web mode server', () => {
     expect((await get(server.port, '/assets/app.js')).status).toBe(403);
     expect((await get(server.port, '/?token=wrong')).status).toBe(403);
     expect((await get(server.port, `/?token=${server.token}x`)).status).toBe(403);
-    const cookie = `skiff_token=${server.token}`;
+    const cookie = `skiff_token_${server.port}=${server.token}`;
     expect((await get(server.port, '/', { Cookie: cookie, Origin: 'http://evil.example' })).status).toBe(403);
     expect((await get(server.port, '/', { Cookie: cookie, Origin: `http://127.0.0.1:${server.port + 1}` })).status).toBe(403);
     expect((await get(server.port, '/', { Cookie: cookie, Host: `evil.example:${server.port}` })).status).toBe(403);
@@ -101,8 +101,8 @@ describe('web mode server', () => {
     const first = await get(server.port, `/?token=${server.token}`);
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
-    expect(first.headers['set-cookie']?.[0]).toBe(`skiff_token=${server.token}; HttpOnly; SameSite=Strict; Path=/`);
-    const cookie = `skiff_token=${server.token}`;
+    expect(first.headers['set-cookie']?.[0]).toBe(`skiff_token_${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/`);
+    const cookie = `skiff_token_${server.port}=${server.token}`;
     const page = await get(server.port, '/', { Cookie: cookie, Origin: origin });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Skiff</title>');
@@ -130,7 +130,7 @@ describe('web mode server', () => {
     expect(await tryWebSocket(`${ws}?token=${server.token}`, { Origin: 'http://evil.example' })).toEqual({ open: false, status: 403 });
     expect(await tryWebSocket(`${ws}?token=${server.token}`, {})).toEqual({ open: false, status: 403 });
     expect(await tryWebSocket(`ws://127.0.0.1:${server.port}/other?token=${server.token}`, { Origin: origin })).toEqual({ open: false, status: 404 });
-    const accepted = await tryWebSocket(ws, { Origin: origin, Cookie: `skiff_token=${server.token}` });
+    const accepted = await tryWebSocket(ws, { Origin: origin, Cookie: `skiff_token_${server.port}=${server.token}` });
     expect(accepted.open).toBe(true);
     if (accepted.open) accepted.ws.close();
   });
