@@ -26,7 +26,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(__dirname, 'out/main'),
-      externalizeDeps: true,
+      // client-node is ESM-only: bundle it into the CJS main rather than require() it at run time.
+      externalizeDeps: { exclude: ['@kubernetes/client-node'] },
       rollupOptions: { input: { index: resolve(__dirname, 'src-main/app/main.ts') } },
     },
   },

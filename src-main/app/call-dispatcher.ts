@@ -11,6 +11,18 @@ export type CallHandlers = {
 /** Answers a raw call from any transport: unknown calls and invalid input never reach a handler. */
 export type CallDispatcher = (call: unknown, input: unknown) => Promise<Result<unknown>>;
 
+/**
+ * A failure the backend already classified (a cluster error: unreachable, unauthorized, conflict, ...)
+ * keeps its code across the bridge; it is an expected outcome, not a bug to report.
+ */
+function classifiedError(error: unknown): { code: string; message: string } | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const classified = (error as { clusterError?: unknown }).clusterError;
+  if (typeof classified !== 'object' || classified === null) return null;
+  const { code, message } = classified as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && typeof message === 'string' ? { code, message } : null;
+}
+
 export function createCallDispatcher(
   handlers: CallHandlers,
   onHandlerError: (call: CallName, error: unknown) => void = () => {},
@@ -21,6 +33,8 @@ export function createCallDispatcher(
     try {
       return ok(await handlers[call](parsed.result));
     } catch (error) {
+      const classified = classifiedError(error);
+      if (classified !== null) return fail(classified.code, classified.message);
       onHandlerError(call, error);
       return fail(ErrorCode.internal, error instanceof Error ? error.message : String(error));
     }

@@ -1,8 +1,10 @@
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { INVOKE_CHANNEL } from '../contract/ipc-channel';
+import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, SUBSCRIBE_CHANNEL, UNSUBSCRIBE_CHANNEL } from '../contract/ipc-channel';
 import { ErrorCode, fail } from '../contract/result';
 import { isAppUrl } from './app-origin';
 import type { CallDispatcher } from './call-dispatcher';
+import type { SubscriptionHandlers, SubscriptionHost } from './subscription-host';
+import { createSubscriptionHost } from './subscription-host';
 
 /**
  * Only the app's own top-level frame may call: not an iframe, not a page the window was somehow
@@ -29,5 +31,56 @@ export function bindContractToIpc(
   });
   return () => {
     ipcMain.removeHandler(INVOKE_CHANNEL);
+  };
+}
+
+/**
+ * Binds the contract's subscriptions to IPC: one host per window, disposed when the window navigates
+ * (reload) or is destroyed, so nothing outlives the page that asked for it. Returns the disposer.
+ */
+export function bindSubscriptionsToIpc(
+  ipcMain: Pick<IpcMain, 'on' | 'removeAllListeners'>,
+  appOrigin: string,
+  handlers: SubscriptionHandlers,
+  onHandlerError?: (name: string, error: unknown) => void,
+): () => void {
+  const hosts = new Map<number, SubscriptionHost>();
+
+  function hostFor(sender: WebContents): SubscriptionHost {
+    const existing = hosts.get(sender.id);
+    if (existing !== undefined) return existing;
+    const host = createSubscriptionHost(
+      handlers,
+      (message) => {
+        if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, message);
+      },
+      onHandlerError,
+    );
+    hosts.set(sender.id, host);
+    const drop = (): void => {
+      if (hosts.get(sender.id) !== host) return;
+      hosts.delete(sender.id);
+      host.disposeAll();
+    };
+    sender.once('destroyed', drop);
+    sender.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) drop();
+    });
+    return host;
+  }
+
+  ipcMain.on(SUBSCRIBE_CHANNEL, (event: IpcMainEvent, id: unknown, name: unknown, input: unknown) => {
+    if (!isTrustedSender(event, appOrigin)) return;
+    hostFor(event.sender).subscribe(id, name, input);
+  });
+  ipcMain.on(UNSUBSCRIBE_CHANNEL, (event: IpcMainEvent, id: unknown) => {
+    if (!isTrustedSender(event, appOrigin)) return;
+    hosts.get(event.sender.id)?.unsubscribe(id);
+  });
+  return () => {
+    ipcMain.removeAllListeners(SUBSCRIBE_CHANNEL);
+    ipcMain.removeAllListeners(UNSUBSCRIBE_CHANNEL);
+    for (const host of hosts.values()) host.disposeAll();
+    hosts.clear();
   };
 }

@@ -1,8 +1,9 @@
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import path from 'node:path';
-import { createCallDispatcher } from './call-dispatcher';
+import { defaultStateDir } from '../cli/paths';
+import { createConsoleBackend } from './console-backend';
 import { contentSecurityPolicy } from './content-security-policy';
-import { bindContractToIpc } from './ipc-bridge';
+import { bindContractToIpc, bindSubscriptionsToIpc } from './ipc-bridge';
 import { createMainWindow } from './main-window';
 import { resolveRendererLocation } from './renderer-location';
 import { registerRendererScheme, serveRendererFiles } from './renderer-protocol';
@@ -20,9 +21,28 @@ const renderer = resolveRendererLocation({
 const preloadPath = path.join(__dirname, '../preload/index.js');
 const rendererDir = path.join(__dirname, '../renderer');
 
-// The engine lifecycle plugs in here (a ShellService). The window never waits on it, and a failed engine
-// does not close the app: the console still works against every other cluster.
-const services = new ServiceLifecycle([]);
+/**
+ * The engine runs as `skiff engine start` in a child process (Electron running as Node with the CLI bundle),
+ * so a crash of the engine never takes the window with it; SKIFF_NO_ENGINE=1 runs without one.
+ */
+const backend = createConsoleBackend({
+  info: { version: app.getVersion(), transport: 'ipc', platform: process.platform },
+  stateDir: defaultStateDir(),
+  engineCommand:
+    process.env.SKIFF_NO_ENGINE === '1'
+      ? null
+      : {
+          command: process.execPath,
+          args: [path.join(__dirname, '../cli/skiff.cjs')],
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        },
+  onEngineOutput: (line) => console.log(`engine: ${line}`),
+  onHandlerError: (name, error) => console.error(`skiff: ${name} failed`, error),
+});
+
+// The window never waits on the services, and a failed engine does not close the app: the console still
+// works against every other cluster, and the engine status (with the reason) is in the contract.
+const services = new ServiceLifecycle(backend.services);
 
 let mainWindow: BrowserWindow | null = null;
 let shellReady = false;
@@ -43,10 +63,10 @@ async function start(): Promise<void> {
   const csp = contentSecurityPolicy(renderer.mode, 'header');
   if (renderer.mode === 'production') serveRendererFiles(rendererDir, csp);
   hardenSession(session.defaultSession, renderer.origin, csp);
-  const dispatch = createCallDispatcher({ 'app.version': () => ({ version: app.getVersion() }) }, (call, error) => {
-    console.error(`skiff: ${call} failed`, error);
+  bindContractToIpc(ipcMain, renderer.origin, backend.dispatch);
+  bindSubscriptionsToIpc(ipcMain, renderer.origin, backend.subscriptions, (name, error) => {
+    console.error(`skiff: ${name} failed`, error);
   });
-  bindContractToIpc(ipcMain, renderer.origin, dispatch);
   shellReady = true;
   showMainWindow();
   services.start().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 /** The `skiff` command. */
 import { UsageError, flagHelp } from './args';
 import { CliError, engineStart, engineStatus, engineStop, START_FLAGS, STATE_FLAGS, type Io } from './engine-commands';
+import { serve, SERVE_FLAGS } from './serve-command';
 
 declare const SKIFF_VERSION: string;
 const VERSION = typeof SKIFF_VERSION === 'string' ? SKIFF_VERSION : '0.0.0-dev';
@@ -11,6 +12,7 @@ Usage:
   skiff engine start [flags]   run the engine in the foreground until Ctrl+C
   skiff engine status [--state-dir DIR]
   skiff engine stop [--state-dir DIR]
+  skiff serve [flags]          the console in a browser on 127.0.0.1 (prints its URL with a token)
   skiff version
   skiff help
 
@@ -19,6 +21,9 @@ ${flagHelp(START_FLAGS)}
 
 engine status/stop flags:
 ${flagHelp(STATE_FLAGS)}
+
+serve flags:
+${flagHelp(SERVE_FLAGS)}
 `;
 
 const io: Io = {
@@ -42,6 +47,7 @@ async function run(argv: string[]): Promise<number> {
     if (sub === 'stop') return engineStop(rest, io);
     throw new UsageError(sub === undefined ? 'engine needs a subcommand: start, status or stop' : `unknown engine subcommand ${JSON.stringify(sub)} (start, status, stop)`);
   }
+  if (cmd === 'serve') return serve(sub === undefined ? [] : [sub, ...rest], io, VERSION);
   throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
 }
 

@@ -7,7 +7,11 @@ export interface CallError {
 /** The outcome of every contract call; failures are values because only plain data crosses IPC or WebSocket. */
 export type Result<T> = { ok: true; result: T } | { ok: false; error: CallError };
 
-/** The error codes the transports themselves produce (handlers may add their own). */
+/**
+ * The error codes the transports themselves produce. Calls against a cluster also fail with the codes of
+ * `ClusterErrorCode` (cluster.ts): unreachable, unauthorized, forbidden, tls, timeout, not-found, conflict,
+ * invalid, config, error.
+ */
 export const ErrorCode = {
   invalidInput: 'invalid-input',
   unknownCall: 'unknown-call',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedString, exactObject, noInput } from './validate';
+import { arrayOf, boolean, boundedString, exactObject, integer, noInput, nonEmptyString, oneOf, optional, refine, taggedUnion } from './validate';
 
 describe('noInput', () => {
   it('accepts undefined', () => {
@@ -58,5 +58,57 @@ describe('exactObject', () => {
   it('accepts null-prototype objects', () => {
     const input: unknown = Object.assign(Object.create(null) as object, { namespace: 'default', name: 'web' });
     expect(target(input)).toEqual({ ok: true, result: { namespace: 'default', name: 'web' } });
+  });
+});
+
+describe('the other validators', () => {
+  it('optional passes undefined and checks everything else', () => {
+    const v = optional(integer(0, 3));
+    expect(v(undefined)).toEqual({ ok: true, result: undefined });
+    expect(v(2)).toEqual({ ok: true, result: 2 });
+    expect(v(null).ok).toBe(false);
+  });
+
+  it('nonEmptyString checks emptiness and the pattern', () => {
+    const v = nonEmptyString(5, /^[a-z]+$/, 'lowercase');
+    expect(v('').ok).toBe(false);
+    expect(v('ABC')).toMatchObject({ ok: false, error: { message: 'expected lowercase' } });
+    expect(v('abcdef').ok).toBe(false);
+    expect(v('abc').ok).toBe(true);
+  });
+
+  it('oneOf, integer and boolean', () => {
+    expect(oneOf(['a', 'b'])('c').ok).toBe(false);
+    expect(oneOf(['a', 'b'])('a').ok).toBe(true);
+    expect(integer(1, 2)(Number.NaN).ok).toBe(false);
+    expect(integer(1, 2)('1').ok).toBe(false);
+    expect(boolean('true').ok).toBe(false);
+    expect(boolean(false).ok).toBe(true);
+  });
+
+  it('arrayOf bounds and names the failing item', () => {
+    const v = arrayOf(boundedString(2), 2, 1);
+    expect(v([]).ok).toBe(false);
+    expect(v(['a', 'b', 'c']).ok).toBe(false);
+    expect(v(['a', 'bcd'])).toMatchObject({ ok: false, error: { message: '[1]: expected at most 2 characters' } });
+    expect(v(['a'])).toEqual({ ok: true, result: ['a'] });
+  });
+
+  it('taggedUnion picks the variant by its tag', () => {
+    const v = taggedUnion<{ t: 'a'; x: number } | { t: 'b' }>('t', {
+      a: exactObject<{ t: 'a'; x: number }>({ t: oneOf(['a']), x: integer(0, 1) }),
+      b: exactObject<{ t: 'b' }>({ t: oneOf(['b']) }),
+    });
+    expect(v({ t: 'a', x: 1 }).ok).toBe(true);
+    expect(v({ t: 'b' }).ok).toBe(true);
+    expect(v({ t: 'b', x: 1 }).ok).toBe(false);
+    expect(v({ t: 'constructor' }).ok).toBe(false);
+    expect(v(null).ok).toBe(false);
+  });
+
+  it('refine reports the check failure', () => {
+    const v = refine(integer(0, 10), (n) => (n % 2 === 0 ? null : 'expected an even number'));
+    expect(v(3)).toMatchObject({ ok: false, error: { message: 'expected an even number' } });
+    expect(v(4).ok).toBe(true);
   });
 });

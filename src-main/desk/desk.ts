@@ -1,0 +1,244 @@
+import type { ContextList, ContextStatus, ContextInfo } from '../contract/cluster';
+import type { DeleteResult, DeploymentChange, RollbackResult } from '../contract/contract';
+import type {
+  ApplyInput,
+  ExecInput,
+  ExecResizeInput,
+  ExecWriteInput,
+  LogsInput,
+  NamespacedName,
+  ObjectRef,
+  PauseInput,
+  ReplaceInput,
+  ResourcesInput,
+  RevealInput,
+  RollbackInput,
+  ScaleInput,
+} from '../contract/inputs';
+import type { ResourceKind } from '../contract/kinds';
+import type { ApplyResult, DeploymentHistory, ObjectWithYaml, PodDetail, RevealedSecret } from '../contract/objects';
+import type { ExecEvent, LogEvent, ResourceEvent, ResourceEventOf } from '../contract/streams';
+import { ClusterCallError, DeskError, toClusterError } from './cluster-error';
+import type { ContextClient } from './context-registry';
+import { ContextRegistry } from './context-registry';
+import { deploymentHistory, restartDeployment, rollbackDeployment, scaleDeployment, setDeploymentPaused } from './deployment-actions';
+import { ExecSession } from './exec-session';
+import { collectionPath } from './kind-catalog';
+import { kubeRequest } from './kube-http';
+import { list, record, text } from './json-fields';
+import { LogSession } from './log-session';
+import { applyYaml, deleteObject, getObject, replaceObject } from './object-actions';
+import { podDetail, revealSecret } from './pod-detail';
+import { ResourceFeeds } from './resource-feeds';
+
+export interface DeskOptions {
+  /** The kubeconfig files to read, in precedence order (read again on reload). */
+  kubeconfigPaths: () => string[];
+  /** The local engine's context, listed first. */
+  localContext?: () => string | null;
+  batchMs?: number;
+  retryMinMs?: number;
+  retryMaxMs?: number;
+}
+
+/** Open terminals are bounded: each holds a WebSocket to a cluster. */
+const MAX_EXEC_SESSIONS = 64;
+
+/**
+ * The console's backend: every connection to every cluster lives here (the renderer never holds
+ * credentials). It speaks only the Kubernetes API through client-node, so the local engine and EKS
+ * look the same to it.
+ */
+export class Desk {
+  readonly contexts: ContextRegistry;
+  private readonly feeds: ResourceFeeds;
+  private readonly logSessions = new Set<LogSession>();
+  private readonly execSessions = new Map<string, ExecSession>();
+
+  constructor(options: DeskOptions) {
+    this.contexts = new ContextRegistry({ paths: options.kubeconfigPaths, localContext: options.localContext });
+    this.feeds = new ResourceFeeds(this.contexts, {
+      batchMs: options.batchMs,
+      retryMinMs: options.retryMinMs,
+      retryMaxMs: options.retryMaxMs,
+    });
+  }
+
+  /** Runs `action` against a context; a failure becomes a classified error and updates the context's status. */
+  private async withContext<T>(context: string, action: (client: ContextClient) => Promise<T>): Promise<T> {
+    let client: ContextClient;
+    try {
+      client = this.contexts.client(context);
+    } catch (error) {
+      throw new ClusterCallError(toClusterError(error, null));
+    }
+    try {
+      const result = await action(client);
+      this.contexts.report(context, { connected: true });
+      return result;
+    } catch (error) {
+      const clusterError = toClusterError(error, client.server);
+      if (clusterError.code === 'unreachable' || clusterError.code === 'unauthorized' || clusterError.code === 'tls' || clusterError.code === 'timeout') {
+        this.contexts.report(context, { error: clusterError });
+      }
+      throw new ClusterCallError(clusterError);
+    }
+  }
+
+  listContexts(): ContextList {
+    return this.contexts.list();
+  }
+
+  reloadContexts(): ContextList {
+    return this.contexts.reload();
+  }
+
+  async contextInfo(context: string): Promise<ContextInfo> {
+    this.contexts.info(context);
+    if (this.contexts.status(context).state === 'unknown') await this.contexts.check(context);
+    return this.contexts.info(context);
+  }
+
+  async retryContext(context: string): Promise<ContextStatus> {
+    this.contexts.info(context);
+    const status = await this.contexts.check(context);
+    this.feeds.retry(context);
+    return status;
+  }
+
+  /** The list now and on every change; the local and current contexts are checked right away if never checked. */
+  watchContexts(emit: (list: ContextList) => void): () => void {
+    const list = this.contexts.list();
+    emit(list);
+    const stop = this.contexts.onChange(emit);
+    for (const context of list.contexts) {
+      if ((context.isLocal || context.name === list.current) && context.status.state === 'unknown') void this.contexts.check(context.name);
+    }
+    return stop;
+  }
+
+  namespaces(context: string): Promise<string[]> {
+    return this.withContext(context, async (client) => {
+      const listed = record(await kubeRequest(client.config, { method: 'GET', path: collectionPath('namespaces') }));
+      return list(listed.items)
+        .map((n) => text(record(record(n).metadata).name))
+        .filter((n): n is string => n !== null)
+        .sort();
+    });
+  }
+
+  getObject(ref: ObjectRef): Promise<ObjectWithYaml> {
+    return this.withContext(ref.context, (client) => getObject(client, ref.kind, ref.namespace, ref.name));
+  }
+
+  replaceObject(input: ReplaceInput): Promise<ObjectWithYaml> {
+    return this.withContext(input.context, (client) => replaceObject(client, input, input.yaml));
+  }
+
+  deleteObject(ref: ObjectRef): Promise<DeleteResult> {
+    return this.withContext(ref.context, (client) => deleteObject(client, ref.kind, ref.namespace, ref.name));
+  }
+
+  apply(input: ApplyInput): Promise<ApplyResult> {
+    return this.withContext(input.context, (client) => applyYaml(client, input.yaml, input.namespace ?? client.namespace));
+  }
+
+  podDetail(input: NamespacedName): Promise<PodDetail> {
+    return this.withContext(input.context, (client) => podDetail(client, input.namespace, input.name));
+  }
+
+  revealSecret(input: RevealInput): Promise<RevealedSecret> {
+    return this.withContext(input.context, (client) => revealSecret(client, input.namespace, input.name, input.key));
+  }
+
+  scale(input: ScaleInput): Promise<DeploymentChange> {
+    return this.withContext(input.context, (client) => scaleDeployment(client, input.namespace, input.name, input.replicas));
+  }
+
+  restart(input: NamespacedName): Promise<DeploymentChange> {
+    return this.withContext(input.context, (client) => restartDeployment(client, input.namespace, input.name));
+  }
+
+  setPaused(input: PauseInput): Promise<DeploymentChange> {
+    return this.withContext(input.context, (client) => setDeploymentPaused(client, input.namespace, input.name, input.paused));
+  }
+
+  history(input: NamespacedName): Promise<DeploymentHistory> {
+    return this.withContext(input.context, (client) => deploymentHistory(client, input.namespace, input.name));
+  }
+
+  rollback(input: RollbackInput): Promise<RollbackResult> {
+    return this.withContext(input.context, (client) => rollbackDeployment(client, input.namespace, input.name, input.revision));
+  }
+
+  /** A snapshot then batched changes; a context that cannot be used gets an error event (and no feed). */
+  watchResources(input: ResourcesInput, emit: (event: ResourceEvent) => void): () => void {
+    try {
+      return this.feeds.subscribe({ ...input, kind: input.kind }, emit as (event: ResourceEventOf<ResourceKind>) => void);
+    } catch (error) {
+      emit({ type: 'error', kind: input.kind, error: toClusterError(error, null), retryInMs: null } as ResourceEvent);
+      return () => {};
+    }
+  }
+
+  streamLogs(input: LogsInput, emit: (event: LogEvent) => void): () => void {
+    let client: ContextClient;
+    try {
+      client = this.contexts.client(input.context);
+    } catch (error) {
+      emit({ type: 'error', error: toClusterError(error, null) });
+      emit({ type: 'end' });
+      return () => {};
+    }
+    const session = new LogSession(client, input, emit);
+    this.logSessions.add(session);
+    void session.start();
+    return () => {
+      if (this.logSessions.delete(session)) void session.stop();
+    };
+  }
+
+  openExec(input: ExecInput, emit: (event: ExecEvent) => void): () => void {
+    let client: ContextClient;
+    try {
+      client = this.contexts.client(input.context);
+      if (this.execSessions.size >= MAX_EXEC_SESSIONS) throw new DeskError('forbidden', `too many open terminals (at most ${MAX_EXEC_SESSIONS})`);
+    } catch (error) {
+      emit({ type: 'error', error: toClusterError(error, null) });
+      return () => {};
+    }
+    const session: ExecSession = new ExecSession(client, input, emit, () => this.execSessions.delete(session.id));
+    this.execSessions.set(session.id, session);
+    void session.start();
+    return () => session.close();
+  }
+
+  private session(id: string): ExecSession {
+    const session = this.execSessions.get(id);
+    if (session === undefined) throw new ClusterCallError(toClusterError(new DeskError('not-found', `no open terminal session ${id}`), null));
+    return session;
+  }
+
+  execWrite(input: ExecWriteInput): null {
+    this.session(input.sessionId).write(input.data);
+    return null;
+  }
+
+  execResize(input: ExecResizeInput): null {
+    this.session(input.sessionId).resize(input.cols, input.rows);
+    return null;
+  }
+
+  /** Counts of what is open, for leak checks in tests. */
+  openHandles(): { feeds: number; logs: number; execs: number } {
+    return { feeds: this.feeds.size, logs: this.logSessions.size, execs: this.execSessions.size };
+  }
+
+  async stop(): Promise<void> {
+    for (const session of this.execSessions.values()) session.close();
+    this.execSessions.clear();
+    const logs = [...this.logSessions];
+    this.logSessions.clear();
+    await Promise.all([...logs.map((s) => s.stop()), this.feeds.stop()]);
+  }
+}
