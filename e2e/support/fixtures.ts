@@ -32,7 +32,11 @@ export { expect };
 export async function setEditorText(page: Page, text: string): Promise<void> {
   const editor = page.getByTestId('yaml-editor');
   await expect(editor).toBeVisible();
-  await editor.fill(text);
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+  await expect.poll(async () => (await editor.innerText()).replace(/\s+/g, ' ').trim()).toBe(text.replace(/\s+/g, ' ').trim());
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

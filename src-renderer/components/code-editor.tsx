@@ -9,6 +9,10 @@ import { Decoration, EditorView, WidgetType } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import type { JSX } from 'react';
 import { useEffect, useRef } from 'react';
+import { adoptInlineStyles } from './adopt-inline-styles';
+
+// CodeMirror injects its base theme as a <style> in <head>, which the page's CSP ignores: mirror it.
+adoptInlineStyles(document.head);
 
 /** A message shown as a block above a line of the text (an apply error next to its document). */
 export interface LineNote {
