@@ -6,7 +6,6 @@ import { startSkiffServer } from './skiff-server';
 /** One `skiff serve` (with its engine) per worker; every spec opens a fresh page on it. */
 export const test = base.extend<{ console: Page }, { server: SkiffServer }>({
   server: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const server = await startSkiffServer();
       try {

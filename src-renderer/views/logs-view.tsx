@@ -99,6 +99,8 @@ export function LogsView({ namespace, target }: { namespace: string; target: Log
   const newSincePause = paused === null ? 0 : Math.max(0, (all[all.length - 1]?.seq ?? 0) - (paused[paused.length - 1]?.seq ?? 0));
 
   const scroller = useRef<HTMLDivElement>(null);
+  // Scroll events caused by following itself are not the user's: only the user's scrolling pauses.
+  const programmaticTop = useRef<number | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
   useLayoutEffect(() => {
@@ -113,6 +115,7 @@ export function LogsView({ namespace, target }: { namespace: string; target: Log
     const el = scroller.current;
     if (el !== null && paused === null) {
       el.scrollTop = el.scrollHeight;
+      programmaticTop.current = el.scrollTop;
       setScrollTop(el.scrollTop);
     }
   }, [shown, paused]);
@@ -121,6 +124,8 @@ export function LogsView({ namespace, target }: { namespace: string; target: Log
     const el = scroller.current;
     if (el === null) return;
     setScrollTop(el.scrollTop);
+    if (programmaticTop.current !== null && Math.abs(el.scrollTop - programmaticTop.current) < 2) return;
+    programmaticTop.current = null;
     const bottom = isAtBottom(el.scrollTop, el.scrollHeight, el.clientHeight, LINE_HEIGHT);
     if (!bottom && paused === null) setPaused(all);
     else if (bottom && paused !== null && newSincePause === 0) setPaused(null);
@@ -189,7 +194,14 @@ export function LogsView({ namespace, target }: { namespace: string; target: Log
         </div>
       )}
       <div className="relative min-h-0 flex-1">
-        <div ref={scroller} onScroll={onScroll} className="absolute inset-0 overflow-auto bg-slate-50 font-mono text-xs dark:bg-slate-900" data-testid="log-lines" tabIndex={0}>
+        <div
+          ref={scroller}
+          onScroll={onScroll}
+          onWheel={(e) => {
+            // Pause at once on a scroll up, before the next batch of lines can pull the view back down.
+            if (e.deltaY < 0 && paused === null && (scroller.current?.scrollTop ?? 0) > 0) setPaused(all);
+          }}
+          className="absolute inset-0 overflow-auto bg-slate-50 font-mono text-xs dark:bg-slate-900" data-testid="log-lines" tabIndex={0}>
           <div style={{ height: win.totalHeight, position: 'relative' }}>
             <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
               {shown.slice(win.start, win.end).map((line) => (
