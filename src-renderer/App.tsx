@@ -91,7 +91,15 @@ function Shell(): JSX.Element {
 
   return (
     <div className="flex h-screen bg-white text-slate-900 dark:bg-slate-950 dark:text-slate-100">
-      <Sidebar contexts={list} engine={engine} />
+      <Sidebar
+        contexts={list}
+        engine={engine}
+        version={
+          <span data-testid="app-version" title={version.status === 'unavailable' ? version.reason : undefined}>
+            {versionLabel(version)}
+          </span>
+        }
+      />
       <main className="flex min-w-0 flex-1 flex-col">
         {transport !== 'open' && (
           <div role="status" className="bg-amber-100 px-4 py-1 text-sm text-amber-900 dark:bg-amber-900/40 dark:text-amber-100" data-testid="transport-state">
@@ -116,10 +124,6 @@ function Shell(): JSX.Element {
         ) : (
           <MainArea />
         )}
-        <footer className="sr-only">
-          <h1>Skiff</h1>
-          <span title={version.status === 'unavailable' ? version.reason : undefined}>{versionLabel(version)}</span>
-        </footer>
       </main>
       <CommandPalette contexts={list} />
     </div>

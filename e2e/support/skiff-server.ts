@@ -20,7 +20,8 @@ export interface SkiffServer {
   stop(): Promise<void>;
 }
 
-function brokenKubeconfig(): string {
+/** A kubeconfig with one context whose server refuses connections. */
+export function brokenKubeconfig(): string {
   return [
     'apiVersion: v1',
     'kind: Config',

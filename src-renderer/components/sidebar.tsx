@@ -1,4 +1,4 @@
-import type { JSX } from 'react';
+import type { JSX, ReactNode } from 'react';
 import type { ContextInfo, ContextList, EngineStatus } from '../../src-main/contract/cluster';
 import type { ResourceKind } from '../../src-main/contract/kinds';
 import { useConsole } from '../console-state';
@@ -50,14 +50,17 @@ function NamespaceSelect(): JSX.Element {
   );
 }
 
-export function Sidebar({ contexts, engine }: { contexts: ContextList | null; engine: EngineStatus | null }): JSX.Element {
+export function Sidebar({ contexts, engine, version }: { contexts: ContextList | null; engine: EngineStatus | null; version: ReactNode }): JSX.Element {
   const { context, setContext, route, navigate, setPaletteOpen } = useConsole();
   const { dark, toggle } = useTheme();
   const isKind = (kind: ResourceKind): boolean => route.view === 'kind' && route.kind === kind;
   return (
     <nav className="flex w-60 shrink-0 flex-col border-r border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-900/60" aria-label="Main">
       <div className="flex items-center justify-between px-3 pt-3 pb-2">
-        <span className="text-lg font-semibold tracking-tight">Skiff</span>
+        <div className="flex items-baseline gap-2">
+          <h1 className="text-lg font-semibold tracking-tight">Skiff</h1>
+          <span className="font-mono text-[10px] text-slate-500">{version}</span>
+        </div>
         <button type="button" className="rounded px-2 py-0.5 text-xs text-slate-500 hover:bg-slate-200 dark:hover:bg-slate-800" onClick={() => setPaletteOpen(true)} title="Command palette">
           ⌘K
         </button>
