@@ -192,8 +192,18 @@ describe('web mode server', () => {
     const states: string[] = [];
     bridge.onTransportState((s) => states.push(s));
     bridge.subscribe('onContexts', undefined, (list) => lists.push(list));
+    const logErrors: CallError[] = [];
+    bridge.subscribe(
+      'onLogs',
+      { context: 'far', namespace: 'default', target: { kind: 'pod', pod: 'p' }, follow: true, previous: false, timestamps: false },
+      () => {},
+      (e) => logErrors.push(e),
+    );
     await eventually(() => lists.length === 1);
     await own.stop();
+    // a log stream does not silently start over (it would repeat lines): it ends, for the page to reopen
+    await eventually(() => logErrors.length === 1);
+    expect(logErrors[0]).toMatchObject({ code: 'disconnected' });
     await eventually(() => states.at(-1) === 'connecting');
     expect(await bridge.invoke('app.version')).toMatchObject({ ok: false });
     const again = await start(port, own.token);
