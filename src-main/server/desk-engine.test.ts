@@ -132,6 +132,28 @@ describe('desk against the engine', () => {
     expect(desk.openHandles().feeds).toBe(0);
   });
 
+  it('lists and watches every kind the console shows', async () => {
+    const kinds = ['pods', 'deployments', 'replicasets', 'services', 'endpoints', 'configmaps', 'secrets', 'events', 'hpa', 'namespaces', 'nodes', 'pvcs'] as const;
+    const snapshots = new Map<string, ResourceEvent>();
+    const stops = kinds.map((kind) => desk.watchResources({ context: 'skiff', kind }, (ev) => {
+      if (ev.type !== 'changes') snapshots.set(kind, ev);
+    }));
+    try {
+      await eventually(() => snapshots.size === kinds.length, 15_000);
+      for (const kind of kinds) expect(snapshots.get(kind), kind).toMatchObject({ type: 'snapshot', kind });
+      const names = (kind: string) => {
+        const ev = snapshots.get(kind);
+        return ev?.type === 'snapshot' ? ev.rows.map((r) => r.name) : [];
+      };
+      expect(names('namespaces')).toEqual(expect.arrayContaining(['default', 'kube-system']));
+      expect(names('services')).toContain('kubernetes');
+      expect(names('nodes').length).toBe(1);
+    } finally {
+      for (const stop of stops) stop();
+    }
+    expect(desk.openHandles().feeds).toBe(0);
+  });
+
   it('applies several documents, each with its own outcome and the server message', async () => {
     const yaml = [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: multi-a\n',
