@@ -166,6 +166,19 @@ describe('web mode server', () => {
     }
   });
 
+  it('ends every subscription of a connection when it closes (no feed outlives its page)', async () => {
+    const bridge = createWebSocketBridge(
+      `ws://127.0.0.1:${server.port}/ws?token=${server.token}`,
+      (url) => new WebSocket(url, { headers: { Origin: origin } }) as unknown as WebSocketLike,
+    );
+    const events: unknown[] = [];
+    bridge.subscribe('onResources', { context: 'far', kind: 'pods' }, (e) => events.push(e));
+    bridge.subscribe('onResources', { context: 'far', kind: 'nodes' }, (e) => events.push(e));
+    await eventually(() => desk.openHandles().feeds === 2 && events.length >= 2);
+    bridge.close();
+    await eventually(() => desk.openHandles().feeds === 0 && server.connections === 0);
+  });
+
   it('closes a connection that sends malformed frames, but answers a malformed call', async () => {
     const opened = await tryWebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { Origin: origin });
     if (!opened.open) throw new Error('did not open');
