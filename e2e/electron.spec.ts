@@ -29,7 +29,13 @@ test.describe('desktop shell', () => {
     // A fresh profile per run: the single-instance lock must not collide with a running Skiff.
     const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'skiff-e2e-'));
     const env = Object.fromEntries(
-      Object.entries({ ...process.env, SKIFF_USER_DATA_DIR: userDataDir }).filter(
+      // The app starts an engine: give it a state dir and kubeconfig of its own, never the user's.
+      Object.entries({
+        ...process.env,
+        SKIFF_USER_DATA_DIR: userDataDir,
+        SKIFF_STATE_DIR: path.join(userDataDir, 'engine'),
+        KUBECONFIG: path.join(userDataDir, 'kubeconfig'),
+      }).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && entry[0] !== 'ELECTRON_RUN_AS_NODE',
       ),
     );
