@@ -108,7 +108,9 @@ export class Desk {
     return this.contexts.info(context);
   }
 
+  /** Re-reads the kubeconfig (the user may have renewed credentials), checks the context, and retries its watches. */
   async retryContext(context: string): Promise<ContextStatus> {
+    this.contexts.reload();
     this.known(context);
     const status = await this.contexts.check(context);
     this.feeds.retry(context);

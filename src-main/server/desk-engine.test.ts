@@ -3,7 +3,7 @@
  * and one whose credentials are refused: contexts, informer feeds, apply/edit/delete, scale, history and
  * rollback, pod detail, secrets, logs and exec — all through the Kubernetes API.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -87,6 +87,20 @@ describe('desk against the engine', () => {
     expect(expired).toMatchObject({ state: 'error', error: { code: 'unauthorized', status: 401 } });
     expect(expired.error?.message).toMatch(/credentials.*expired/);
     await expect(desk.retryContext('nope')).rejects.toThrow('no context named "nope"');
+
+    // Renewed credentials in the file: retry reads them and the context connects.
+    const expiredFeed: ResourceEvent[] = [];
+    const stopExpired = desk.watchResources({ context: 'expired', kind: 'namespaces' }, (ev) => expiredFeed.push(ev));
+    try {
+      await eventually(() => expiredFeed.some((ev) => ev.type === 'error'));
+      writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace('expired-token', e.token));
+      expect(await desk.retryContext('expired')).toMatchObject({ state: 'connected' });
+      await eventually(() => expiredFeed.some((ev) => ev.type === 'snapshot'));
+    } finally {
+      stopExpired();
+      writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace(e.token, 'expired-token'));
+      desk.reloadContexts();
+    }
   });
 
   it('feeds a snapshot then batched changes, while an unreachable context reports its error', async () => {
