@@ -114,6 +114,8 @@ describe('web mode server', () => {
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect((await get(server.port, '/%2e%2e/secret.txt', { Cookie: cookie })).status).toBe(404);
     expect((await get(server.port, '/nope.js', { Cookie: cookie })).status).toBe(404);
+    // the token redirect stays on this server
+    expect((await get(server.port, `/.//evil.example/?token=${server.token}`)).headers.location).toBe('/evil.example/');
   });
 
   it('never resolves a static path outside the renderer', () => {
