@@ -103,8 +103,10 @@ export function podManifest(name, labels = { app: 'bench' }) {
 export async function importTs(relPath) {
   const { build } = await import('esbuild');
   const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const out = join(mkdtempSync(join(tmpdir(), 'skiff-bench-ts-')), 'mod.cjs');
+  // Bundle inside the project so the bundle's external requires (dockerode, better-sqlite3) resolve.
+  const cache = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const out = join(mkdtempSync(join(cache, 'skiff-bench-ts-')), 'mod.cjs');
   await build({ entryPoints: [join(ROOT, relPath)], bundle: true, platform: 'node', format: 'cjs', outfile: out, external: ['better-sqlite3', 'dockerode', '@peculiar/x509', 'reflect-metadata'], logLevel: 'error' });
   const { createRequire } = await import('node:module');
   return createRequire(join(ROOT, 'package.json'))(out);

@@ -83,7 +83,7 @@ async function waitAvailable(client, ns, name, replicas, timeoutMs = 300_000) {
 
 async function plainDockerPod(network, sandboxImage, image, label) {
   const t0 = performance.now();
-  const sandbox = await docker.createContainer({ Image: sandboxImage, Cmd: ['/pause'], Labels: { [label]: '1' }, HostConfig: { NetworkMode: network } });
+  const sandbox = await docker.createContainer({ Image: sandboxImage, Cmd: ['/pause'], Labels: { [label]: '1' }, HostConfig: { NetworkMode: network, IpcMode: 'shareable' } });
   await sandbox.start();
   const app = await docker.createContainer({ Image: image, Cmd: ['sleep', '3600'], Labels: { [label]: '1' }, HostConfig: { NetworkMode: `container:${sandbox.id}`, IpcMode: `container:${sandbox.id}` } });
   await app.start();

@@ -58,7 +58,7 @@ describe('skiff CLI', () => {
   afterAll(async () => {
     // engines create their Docker network at start: remove it with the state dirs
     await removeDockerObjectsUnder(tmp);
-    rmSync(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   function fresh(name: string): { stateDir: string; kubeconfig: string } {

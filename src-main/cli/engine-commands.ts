@@ -74,13 +74,13 @@ export async function engineStart(argv: string[], io: Io, version: string): Prom
   try {
     const requested = flags.port;
     try {
-      engine = await Engine.start({ stateDir, port: requested ?? DEFAULT_PORT, skiffVersion: version });
+      engine = await Engine.start({ stateDir, port: requested ?? DEFAULT_PORT, skiffVersion: version, log: (line) => io.out(line) });
     } catch (err) {
       if (!isAddrInUse(err)) throw err;
       if (requested !== undefined) {
         throw new CliError(`port ${requested} on 127.0.0.1 is already in use; choose another with --port N, or --port 0 for any free port`);
       }
-      engine = await Engine.start({ stateDir, port: 0, skiffVersion: version });
+      engine = await Engine.start({ stateDir, port: 0, skiffVersion: version, log: (line) => io.out(line) });
       io.out(`port ${DEFAULT_PORT} is in use; using port ${engine.port} instead`);
     }
   } catch (err) {

@@ -12,7 +12,13 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** One object with its YAML (managedFields removed; Secret data left as stored, base64). */
+/**
+ * What a Secret's values (and its last-applied-configuration annotation, which can hold them in clear) read as
+ * in `resources.get`. Left unchanged in YAML sent to `resources.replace`, a masked value keeps what is stored.
+ */
+export const SECRET_VALUE_MASK = '(hidden: reveal per key)';
+
+/** One object with its YAML (managedFields removed; a Secret's values masked with SECRET_VALUE_MASK). */
 export interface ObjectWithYaml {
   object: KubeObject;
   yaml: string;

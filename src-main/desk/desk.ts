@@ -93,22 +93,39 @@ export class Desk {
     return this.contexts.reload();
   }
 
+  /** The context's info, or a classified 'config' error for a name no kubeconfig defines. */
+  private known(context: string): ContextInfo {
+    try {
+      return this.contexts.info(context);
+    } catch (error) {
+      throw new ClusterCallError(toClusterError(error, null));
+    }
+  }
+
   async contextInfo(context: string): Promise<ContextInfo> {
-    this.contexts.info(context);
+    this.known(context);
     if (this.contexts.status(context).state === 'unknown') await this.contexts.check(context);
     return this.contexts.info(context);
   }
 
+  /** Re-reads the kubeconfig (the user may have renewed credentials), checks the context, and retries its watches. */
   async retryContext(context: string): Promise<ContextStatus> {
-    this.contexts.info(context);
+    this.contexts.reload();
+    this.known(context);
     const status = await this.contexts.check(context);
     this.feeds.retry(context);
     return status;
   }
 
+  /** The list now and on every change; the local and current contexts are checked right away if never checked. */
   watchContexts(emit: (list: ContextList) => void): () => void {
-    emit(this.contexts.list());
-    return this.contexts.onChange(emit);
+    const list = this.contexts.list();
+    emit(list);
+    const stop = this.contexts.onChange(emit);
+    for (const context of list.contexts) {
+      if ((context.isLocal || context.name === list.current) && context.status.state === 'unknown') void this.contexts.check(context.name);
+    }
+    return stop;
   }
 
   namespaces(context: string): Promise<string[]> {

@@ -9,6 +9,7 @@ import { collectionPath, objectPath } from './kind-catalog';
 import { kubeRequest } from './kube-http';
 import { list, record, stringMap, text } from './json-fields';
 import { LineBatcher, LineSplitter } from './log-lines';
+import { WATCH_TIMEOUT_SECONDS } from './resource-feed';
 
 /** A Deployment's logs merge at most this many pods (the newest); more would flood any view. */
 const MAX_PODS = 50;
@@ -17,6 +18,8 @@ interface Stream {
   state: LogStreamState;
   abort: AbortController | null;
   splitter: LineSplitter;
+  /** The container's restart count when the stream opened: a higher one later means a new instance to follow. */
+  restartCount: number;
 }
 
 type PodInformer = ReturnType<typeof makeInformer<KubernetesObject>>;
@@ -80,7 +83,7 @@ export class LogSession {
     }
     const informer = makeInformer<KubernetesObject>(
       config,
-      path,
+      `${path}?timeoutSeconds=${WATCH_TIMEOUT_SECONDS}`,
       async () => (await kubeRequest(config, { method: 'GET', path, query: { labelSelector: selector } })) as KubernetesListObject<KubernetesObject>,
       selector,
     );
@@ -107,14 +110,23 @@ export class LogSession {
     const podCount = new Set([...this.streams.values()].map((s) => s.state.pod)).size;
     for (const container of containersOf(pod, this.input.target.container)) {
       const key = `${podName}/${container}`;
-      if (this.streams.has(key)) continue;
       const status = statuses.find((s) => s.name === container);
       const state = record(status?.state);
+      const restartCount = typeof status?.restartCount === 'number' ? status.restartCount : 0;
+      const existing = this.streams.get(key);
+      if (existing !== undefined) {
+        // Following a Deployment, a container that restarted is picked up again (its new instance's log).
+        const restarted = this.informer !== null && !this.input.previous && existing.state.state !== 'streaming' && state.running !== undefined && restartCount > existing.restartCount;
+        if (!restarted) continue;
+        this.streams.delete(key);
+        this.openStream(podName, container, restartCount, false);
+        continue;
+      }
       // Waiting containers have no log yet (unless we want the previous instance): wait for an update.
       const readable = this.input.previous ? status?.lastState !== undefined || state.terminated !== undefined : state.running !== undefined || state.terminated !== undefined;
       if (this.informer !== null && !readable) continue;
       if (this.informer !== null && podCount >= MAX_PODS) continue;
-      this.openStream(podName, container);
+      this.openStream(podName, container, restartCount, true);
     }
   }
 
@@ -129,12 +141,13 @@ export class LogSession {
     if (changed) this.publishStreams();
   }
 
-  private openStream(pod: string, container: string): void {
+  private openStream(pod: string, container: string, restartCount: number, first: boolean): void {
     const key = `${pod}/${container}`;
     const stream: Stream = {
       state: { pod, container, state: 'streaming', message: null },
       abort: null,
       splitter: new LineSplitter(pod, container, this.input.timestamps),
+      restartCount,
     };
     this.streams.set(key, stream);
     const sink = new Writable({
@@ -153,8 +166,9 @@ export class LogSession {
       follow: this.input.follow,
       previous: this.input.previous,
       timestamps: this.input.timestamps,
-      tailLines: this.input.tailLines,
-      sinceSeconds: this.input.sinceSeconds,
+      // A restarted instance is read from its start: all of it is new to the viewer.
+      tailLines: first ? this.input.tailLines : undefined,
+      sinceSeconds: first ? this.input.sinceSeconds : undefined,
     };
     new Log(this.client.config)
       .log(this.input.namespace, pod, container, sink, options)

@@ -6,7 +6,7 @@ import type { ContextClient } from './context-registry';
 import { apiRoot, kindInfo, objectPath } from './kind-catalog';
 import { KubeHttpError, kubeRequest } from './kube-http';
 import { record, text } from './json-fields';
-import { forDisplay, toYaml } from './object-yaml';
+import { forDisplay, toYaml, unmaskSecret } from './object-yaml';
 
 /** The field manager our writes are recorded under. */
 export const FIELD_MANAGER = 'skiff-console';
@@ -36,12 +36,15 @@ export async function replaceObject(
   if (info.namespaced && meta.namespace !== undefined && meta.namespace !== ref.namespace) {
     throw new DeskError('invalid', `metadata.namespace must stay ${ref.namespace ?? ''}`);
   }
+  const path = objectPath(ref.kind, ref.namespace, ref.name);
+  // A Secret comes back masked from getObject: values still masked keep what the server stores.
+  const toWrite = ref.kind === 'secrets' ? unmaskSecret(body, record(await kubeRequest(client.config, { method: 'GET', path }))) : body;
   const replaced = forDisplay(
     await kubeRequest(client.config, {
       method: 'PUT',
-      path: objectPath(ref.kind, ref.namespace, ref.name),
+      path,
       query: { fieldManager: FIELD_MANAGER },
-      body: JSON.stringify(body),
+      body: JSON.stringify(toWrite),
     }),
   );
   return { object: replaced, yaml: toYaml(replaced) };

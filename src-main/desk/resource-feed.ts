@@ -31,6 +31,9 @@ export interface FeedOptions {
   retryMaxMs?: number;
 }
 
+/** How long one watch request lasts before the informer re-watches (client-go uses 5–10 minutes). */
+export const WATCH_TIMEOUT_SECONDS = 300;
+
 type Emit<K extends ResourceKind> = (event: ResourceEventOf<K>) => void;
 
 type FeedInformer = ReturnType<typeof makeInformer<KubernetesObject>>;
@@ -133,7 +136,9 @@ export class ResourceFeed<K extends ResourceKind> {
     const config = this.client.config;
     const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> =>
       (await kubeRequest(config, { method: 'GET', path, query: { labelSelector } })) as KubernetesListObject<KubernetesObject>;
-    const informer = makeInformer<KubernetesObject>(config, path, listFn, labelSelector);
+    // The server ends each watch after a while and the informer resumes from its resourceVersion: a connection
+    // that died silently (sleep, VPN) is noticed within minutes instead of leaving a stale table forever.
+    const informer = makeInformer<KubernetesObject>(config, `${path}?timeoutSeconds=${WATCH_TIMEOUT_SECONDS}`, listFn, labelSelector);
     this.informer = informer;
     let failed = false;
     const upsert = (object: KubernetesObject): void => {

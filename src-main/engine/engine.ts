@@ -30,6 +30,8 @@ export interface EngineOptions {
   historySize?: number;
   /** run the workload controllers (ReplicaSet, Deployment, PersistentVolume); default true */
   workloads?: boolean;
+  /** where the engine reports what a user may want to see (image pull progress); default: nowhere */
+  log?: (line: string) => void;
   /** run pods on Docker (the kubelet and pod streams); default true. `false` keeps the engine API-only. */
   runtime?: boolean | RuntimeOptions;
 }
@@ -110,9 +112,8 @@ export class Engine {
           recorder: events,
           crashBackoffBaseMs: runtime.crashBackoffBaseMs,
           maxPods: runtime.maxPods,
+          onPullProgress: opts.log ? (image, line) => opts.log?.(`pulling ${image}: ${line}`) : undefined,
         });
-        // Docker may be down: the kubelet reports the node NotReady and starts pods when Docker answers.
-        await kubelet.start();
         streams = createPodStreams(kubelet.resolver, docker);
       }
       server = new ApiServer({
@@ -126,6 +127,9 @@ export class Engine {
         upgrades: streams?.upgrades,
       });
       const port = await server.start();
+      // The API answers first; then the kubelet registers the node and adopts what runs. Docker may be
+      // down: the node is reported NotReady and pods start when Docker answers.
+      await kubelet?.start();
       return new Engine(opts.stateDir, store, service, server, pki, port, clusterId, started, kubelet, streams);
     } catch (err) {
       streams?.stop();
@@ -155,6 +159,7 @@ export class Engine {
     await this.server.stop();
     this.service.owners.stop();
     this.store.close();
+    await this.store.whenClosed();
   }
 }
 

@@ -3,7 +3,7 @@
  * and one whose credentials are refused: contexts, informer feeds, apply/edit/delete, scale, history and
  * rollback, pod detail, secrets, logs and exec — all through the Kubernetes API.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -39,7 +39,8 @@ describe('desk against the engine', () => {
   let kubeconfig: string;
 
   beforeAll(async () => {
-    e = await startRuntimeEngine();
+    // Quick crash back-off, so a crashing container restarts within the test.
+    e = await startRuntimeEngine({ runtime: { crashBackoffBaseMs: 200 } });
     // A second file, as $KUBECONFIG lists several: an unreachable cluster and the engine with a bad token.
     kubeconfig = join(e.stateDir, 'others.yaml');
     writeFileSync(
@@ -86,6 +87,20 @@ describe('desk against the engine', () => {
     expect(expired).toMatchObject({ state: 'error', error: { code: 'unauthorized', status: 401 } });
     expect(expired.error?.message).toMatch(/credentials.*expired/);
     await expect(desk.retryContext('nope')).rejects.toThrow('no context named "nope"');
+
+    // Renewed credentials in the file: retry reads them and the context connects.
+    const expiredFeed: ResourceEvent[] = [];
+    const stopExpired = desk.watchResources({ context: 'expired', kind: 'namespaces' }, (ev) => expiredFeed.push(ev));
+    try {
+      await eventually(() => expiredFeed.some((ev) => ev.type === 'error'));
+      writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace('expired-token', e.token));
+      expect(await desk.retryContext('expired')).toMatchObject({ state: 'connected' });
+      await eventually(() => expiredFeed.some((ev) => ev.type === 'snapshot'));
+    } finally {
+      stopExpired();
+      writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace(e.token, 'expired-token'));
+      desk.reloadContexts();
+    }
   });
 
   it('feeds a snapshot then batched changes, while an unreachable context reports its error', async () => {
@@ -127,6 +142,28 @@ describe('desk against the engine', () => {
     } finally {
       stopLocal();
       stopBroken();
+    }
+    expect(desk.openHandles().feeds).toBe(0);
+  });
+
+  it('lists and watches every kind the console shows', async () => {
+    const kinds = ['pods', 'deployments', 'replicasets', 'services', 'endpoints', 'configmaps', 'secrets', 'events', 'hpa', 'namespaces', 'nodes', 'pvcs'] as const;
+    const snapshots = new Map<string, ResourceEvent>();
+    const stops = kinds.map((kind) => desk.watchResources({ context: 'skiff', kind }, (ev) => {
+      if (ev.type !== 'changes') snapshots.set(kind, ev);
+    }));
+    try {
+      await eventually(() => snapshots.size === kinds.length, 15_000);
+      for (const kind of kinds) expect(snapshots.get(kind), kind).toMatchObject({ type: 'snapshot', kind });
+      const names = (kind: string) => {
+        const ev = snapshots.get(kind);
+        return ev?.type === 'snapshot' ? ev.rows.map((r) => r.name) : [];
+      };
+      expect(names('namespaces')).toEqual(expect.arrayContaining(['default', 'kube-system']));
+      expect(names('services')).toContain('kubernetes');
+      expect(names('nodes').length).toBe(1);
+    } finally {
+      for (const stop of stops) stop();
     }
     expect(desk.openHandles().feeds).toBe(0);
   });
@@ -187,6 +224,20 @@ describe('desk against the engine', () => {
         value: 'hunter2',
         encoding: 'utf8',
       });
+      // The Secret's YAML is masked; editing another field keeps the stored value.
+      const secret = await desk.getObject({ context: 'skiff', kind: 'secrets', namespace: 'default', name: 'desk-secret' });
+      expect(secret.yaml).not.toContain('aHVudGVyMg');
+      await desk.replaceObject({
+        context: 'skiff',
+        kind: 'secrets',
+        namespace: 'default',
+        name: 'desk-secret',
+        yaml: secret.yaml.replace('name: desk-secret', 'name: desk-secret\n  labels:\n    edited: "yes"'),
+      });
+      expect(await desk.revealSecret({ context: 'skiff', namespace: 'default', name: 'desk-secret', key: 'password' })).toMatchObject({ value: 'hunter2' });
+      const after = (await desk.getObject({ context: 'skiff', kind: 'secrets', namespace: 'default', name: 'desk-secret' })).yaml;
+      expect(after).toContain('edited: yes');
+      expect(after).not.toContain('aHVudGVyMg');
 
       // Logs of every pod of the Deployment, merged and following: lines printed after the stream opened.
       const logEvents: LogEvent[] = [];
@@ -255,6 +306,23 @@ describe('desk against the engine', () => {
       stopPods();
       await desk.deleteObject({ context: 'skiff', kind: 'deployments', namespace: 'default', name: 'deskweb' }).catch(() => undefined);
       await desk.deleteObject({ context: 'skiff', kind: 'secrets', namespace: 'default', name: 'desk-secret' }).catch(() => undefined);
+    }
+  });
+
+  it('follows a Deployment’s logs across container restarts', async () => {
+    const yaml = deploymentYaml('crasher', { command: 'echo "instance $(cat /proc/sys/kernel/random/uuid)"; sleep 1; exit 1' });
+    expect((await desk.apply({ context: 'skiff', yaml })).ok).toBe(true);
+    const logEvents: LogEvent[] = [];
+    const stopLogs = desk.streamLogs(
+      { context: 'skiff', namespace: 'default', target: { kind: 'deployment', deployment: 'crasher' }, follow: true, previous: false, timestamps: false },
+      (ev) => logEvents.push(ev),
+    );
+    try {
+      const instances = () => new Set(logEvents.flatMap((ev) => (ev.type === 'lines' ? ev.lines.map((l) => l.text) : [])).filter((t) => t.startsWith('instance ')));
+      await eventually(() => instances().size >= 3, 45_000);
+    } finally {
+      stopLogs();
+      await desk.deleteObject({ context: 'skiff', kind: 'deployments', namespace: 'default', name: 'crasher' });
     }
   });
 });

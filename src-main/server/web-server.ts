@@ -11,7 +11,10 @@ import type { SubscriptionHandlers } from '../app/subscription-host';
 import { createSubscriptionHost } from '../app/subscription-host';
 import { readStaticFile, staticFilePath } from './static-files';
 
-export const TOKEN_COOKIE = 'skiff_token';
+/** Cookies are shared by every port of a host, so each server names its own (two `skiff serve` side by side). */
+export function tokenCookieName(port: number): string {
+  return `skiff_token_${port}`;
+}
 
 /** Frames larger than this are refused (the largest input, YAML to apply, is bounded at 1 MiB of text). */
 const MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -47,10 +50,10 @@ function sameSecret(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(header: string | undefined): string | undefined {
+function cookieToken(header: string | undefined, cookie: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return rest.join('=');
+    if (name === cookie) return rest.join('=');
   }
   return undefined;
 }
@@ -80,7 +83,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!allowedHosts().includes(req.headers.host ?? '')) return 'unexpected Host';
     const origin = req.headers.origin;
     if (origin !== undefined ? !allowedOrigins().includes(origin) : requireOrigin) return 'foreign or missing Origin';
-    const given = url.searchParams.get('token') ?? cookieToken(req.headers.cookie);
+    const given = url.searchParams.get('token') ?? cookieToken(req.headers.cookie, tokenCookieName(port));
     if (!sameSecret(given ?? undefined, token)) return 'missing or wrong token';
     return null;
   }
@@ -102,8 +105,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (url.searchParams.has('token')) {
         // Keep the token in a cookie the page's scripts cannot read, and take it out of the address bar.
         res.writeHead(303, {
-          Location: url.pathname,
-          'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+          // Never `//host`: a path like `/.//evil.example` would otherwise redirect off-site.
+          Location: `/${url.pathname.replace(/^\/+/, '')}`,
+          'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
           'Cache-Control': 'no-store',
           ...SECURITY_HEADERS,
         });

@@ -3,6 +3,7 @@
  * pausing, revision history) and writes the status `kubectl rollout status` reads. Level-based on
  * "namespace/name" keys; deployment-planner.ts decides, this file reads the world and performs the plan.
  */
+import { ControllerLoop } from './controller-loop';
 import type { ObjectService } from '../api/object-service';
 import { matchesLabels } from '../api/selectors/label-selector';
 import type { KubeObject, OwnerReference } from '../object';
@@ -35,7 +36,7 @@ export class DeploymentController {
   private readonly events: EventSink;
   private readonly deploymentType: ResourceType;
   private readonly rsType: ResourceType;
-  private dispose: (() => void) | undefined;
+  private readonly loop: ControllerLoop;
 
   constructor(
     private readonly service: ObjectService,
@@ -48,23 +49,25 @@ export class DeploymentController {
     this.timers = new RequeueTimers(this.clock, (key) => this.queue.add(key));
     this.deploymentType = requireType(service, RESOURCE_DEPLOYMENTS);
     this.rsType = requireType(service, RESOURCE_REPLICA_SETS);
+    this.loop = new ControllerLoop({
+      source: this.source,
+      queue: this.queue,
+      onEvent: (e) => this.onEvent(e),
+      initialKeys: () => this.source.list(RESOURCE_DEPLOYMENTS).map(objectKey),
+      timers: this.timers,
+    });
   }
 
   start(): void {
-    this.dispose = this.source.subscribe((e) => this.onEvent(e));
-    for (const d of this.source.list(RESOURCE_DEPLOYMENTS)) this.queue.add(objectKey(d));
-    this.queue.start();
+    this.loop.start();
   }
 
   stop(): void {
-    this.dispose?.();
-    this.dispose = undefined;
-    this.timers.stop();
-    this.queue.stop();
+    this.loop.stop();
   }
 
   idle(): Promise<void> {
-    return this.queue.idle();
+    return this.loop.idle();
   }
 
   // ------------------------------------------------------------------ events -> keys

@@ -3,6 +3,7 @@
  * dependents before the owner (Foreground), and strips owner references before an owner goes (Orphan).
  * Level-based: each key is an owner uid, and reconciling it looks at what exists now.
  */
+import { ControllerLoop } from './controller-loop';
 import type { ObjectService } from '../api/object-service';
 import type { KubeObject } from '../object';
 import { deepCopy } from '../object';
@@ -15,34 +16,36 @@ const ORPHAN = 'orphan';
 
 export class GarbageCollector {
   private readonly queue: WorkQueue;
-  private dispose: (() => void) | undefined;
+  private readonly loop: ControllerLoop;
 
   constructor(
     private readonly service: ObjectService,
     queueOptions: WorkQueueOptions = {},
   ) {
     this.queue = new WorkQueue((uid) => this.reconcile(uid), { concurrency: 1, ...queueOptions });
+    this.loop = new ControllerLoop({ source: service.store, queue: this.queue, onEvent: (e) => this.onEvent(e), initialKeys: () => this.catchUpKeys() });
   }
 
   start(): void {
-    this.dispose = this.service.store.subscribe((e) => this.onEvent(e));
-    // Catch up on what happened while the engine was down: dangling references and pending finalizers.
-    for (const resource of this.service.store.resources()) {
-      for (const o of this.service.store.list(resource)) {
-        for (const ref of o.metadata.ownerReferences ?? []) if (!this.service.uidExists(ref.uid)) this.queue.add(ref.uid);
-        if (o.metadata.deletionTimestamp && o.metadata.uid) this.queue.add(o.metadata.uid);
-      }
-    }
-    this.queue.start();
+    this.loop.start();
   }
 
   stop(): void {
-    this.dispose?.();
-    this.queue.stop();
+    this.loop.stop();
   }
 
   idle(): Promise<void> {
-    return this.queue.idle();
+    return this.loop.idle();
+  }
+
+  /** What happened while the engine was down: dangling owner references and pending finalizers. */
+  private *catchUpKeys(): Iterable<string> {
+    for (const resource of this.service.store.resources()) {
+      for (const o of this.service.store.list(resource)) {
+        for (const ref of o.metadata.ownerReferences ?? []) if (!this.service.uidExists(ref.uid)) yield ref.uid;
+        if (o.metadata.deletionTimestamp && o.metadata.uid) yield o.metadata.uid;
+      }
+    }
   }
 
   private onEvent(e: StoreEvent): void {

@@ -1,4 +1,5 @@
 /** Deletes everything in a namespace being deleted, then releases the namespace's `kubernetes` finalizer. */
+import { ControllerLoop } from './controller-loop';
 import type { ObjectService } from '../api/object-service';
 import { deepCopy, isPlainObject } from '../object';
 import { resourceKey } from '../registry/resource-type';
@@ -8,30 +9,26 @@ import { WorkQueue, type WorkQueueOptions } from './work-queue';
 
 export class NamespaceController {
   private readonly queue: WorkQueue;
-  private dispose: (() => void) | undefined;
+  private readonly loop: ControllerLoop;
 
   constructor(
     private readonly service: ObjectService,
     queueOptions: WorkQueueOptions = {},
   ) {
     this.queue = new WorkQueue((name) => this.reconcile(name), queueOptions);
+    this.loop = new ControllerLoop({ source: service.store, queue: this.queue, onEvent: (e) => this.onEvent(e), initialKeys: () => this.service.store.list('namespaces').flatMap((ns) => (ns.metadata.deletionTimestamp ? [ns.metadata.name ?? ''] : [])) });
   }
 
   start(): void {
-    this.dispose = this.service.store.subscribe((e) => this.onEvent(e));
-    for (const ns of this.service.store.list('namespaces')) {
-      if (ns.metadata.deletionTimestamp) this.queue.add(ns.metadata.name ?? '');
-    }
-    this.queue.start();
+    this.loop.start();
   }
 
   stop(): void {
-    this.dispose?.();
-    this.queue.stop();
+    this.loop.stop();
   }
 
   idle(): Promise<void> {
-    return this.queue.idle();
+    return this.loop.idle();
   }
 
   private onEvent(e: StoreEvent): void {

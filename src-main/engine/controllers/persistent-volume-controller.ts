@@ -3,6 +3,7 @@
  * volumes provisioned for them, and volumes released and reclaimed once their claims are gone. Keys are
  * "claim:<namespace>/<name>" and "volume:<name>"; persistent-volume-planner.ts decides.
  */
+import { ControllerLoop } from './controller-loop';
 import type { ObjectService } from '../api/object-service';
 import type { KubeObject } from '../object';
 import { deepCopy } from '../object';
@@ -72,7 +73,7 @@ export class PersistentVolumeController {
   private readonly classType: ResourceType;
   /** claims whose storageClassName the API refused to default (uids): the default class is used unwritten */
   private readonly classRefused = new Set<string>();
-  private dispose: (() => void) | undefined;
+  private readonly loop: ControllerLoop;
 
   constructor(
     private readonly service: ObjectService,
@@ -86,24 +87,25 @@ export class PersistentVolumeController {
     this.claimType = requireType(service, RESOURCE_CLAIMS);
     this.volumeType = requireType(service, RESOURCE_VOLUMES);
     this.classType = requireType(service, RESOURCE_STORAGE_CLASSES);
+    this.loop = new ControllerLoop({
+      source: this.source,
+      queue: this.queue,
+      onEvent: (e) => this.onEvent(e),
+      initialKeys: () => [...this.source.list(RESOURCE_CLAIMS).map((c) => CLAIM + objectKey(c)), ...this.source.list(RESOURCE_VOLUMES).map((v) => VOLUME + (v.metadata.name ?? ''))],
+      beforeStart: () => this.ensureDefaultStorageClass(),
+    });
   }
 
   start(): void {
-    this.ensureDefaultStorageClass();
-    this.dispose = this.source.subscribe((e) => this.onEvent(e));
-    for (const c of this.source.list(RESOURCE_CLAIMS)) this.queue.add(CLAIM + objectKey(c));
-    for (const v of this.source.list(RESOURCE_VOLUMES)) this.queue.add(VOLUME + (v.metadata.name ?? ''));
-    this.queue.start();
+    this.loop.start();
   }
 
   stop(): void {
-    this.dispose?.();
-    this.dispose = undefined;
-    this.queue.stop();
+    this.loop.stop();
   }
 
   idle(): Promise<void> {
-    return this.queue.idle();
+    return this.loop.idle();
   }
 
   private ensureDefaultStorageClass(): void {

@@ -3,6 +3,7 @@
  * pods by selector, and reports status. Level-based on "namespace/name" keys; the planning is in
  * replicaset-planner.ts and replicaset-status.ts, this file only reads, writes and tracks expectations.
  */
+import { ControllerLoop } from './controller-loop';
 import type { ObjectService } from '../api/object-service';
 import { matchesLabels } from '../api/selectors/label-selector';
 import type { KubeObject, OwnerReference } from '../object';
@@ -38,7 +39,7 @@ export class ReplicaSetController {
   private readonly events: EventSink;
   private readonly podType: ResourceType;
   private readonly rsType: ResourceType;
-  private dispose: (() => void) | undefined;
+  private readonly loop: ControllerLoop;
 
   constructor(
     private readonly service: ObjectService,
@@ -52,23 +53,25 @@ export class ReplicaSetController {
     this.timers = new RequeueTimers(this.clock, (key) => this.queue.add(key));
     this.podType = requireType(service, RESOURCE_PODS);
     this.rsType = requireType(service, RESOURCE_REPLICA_SETS);
+    this.loop = new ControllerLoop({
+      source: this.source,
+      queue: this.queue,
+      onEvent: (e) => this.onEvent(e),
+      initialKeys: () => this.source.list(RESOURCE_REPLICA_SETS).map(objectKey),
+      timers: this.timers,
+    });
   }
 
   start(): void {
-    this.dispose = this.source.subscribe((e) => this.onEvent(e));
-    for (const rs of this.source.list(RESOURCE_REPLICA_SETS)) this.queue.add(objectKey(rs));
-    this.queue.start();
+    this.loop.start();
   }
 
   stop(): void {
-    this.dispose?.();
-    this.dispose = undefined;
-    this.timers.stop();
-    this.queue.stop();
+    this.loop.stop();
   }
 
   idle(): Promise<void> {
-    return this.queue.idle();
+    return this.loop.idle();
   }
 
   // ------------------------------------------------------------------ events -> keys

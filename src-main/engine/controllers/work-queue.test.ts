@@ -92,4 +92,28 @@ describe('WorkQueue', () => {
     await q.idle();
     expect(attempts).toBe(3);
   });
+
+  it('addAfter: a sooner request replaces a later one, a later one never delays a sooner one', async () => {
+    const clock = fakeClock();
+    const seen: number[] = [];
+    let t = 0;
+    const q = new WorkQueue(() => {
+      seen.push(t);
+    }, { clock });
+    q.start();
+    q.addAfter('k', 1000);
+    q.addAfter('k', 100);
+    q.addAfter('k', 5000);
+    t = 100;
+    clock.advance(100);
+    await new Promise((r) => setImmediate(r));
+    await q.idle();
+    expect(seen).toEqual([100]);
+    t = 1000;
+    clock.advance(900);
+    await new Promise((r) => setImmediate(r));
+    await q.idle();
+    // the replaced 1000 ms timer did not fire again
+    expect(seen).toEqual([100]);
+  });
 });

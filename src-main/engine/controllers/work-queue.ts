@@ -34,7 +34,7 @@ export class WorkQueue {
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly failures = new Map<string, number>();
-  private readonly timers = new Map<string, unknown>();
+  private readonly timers = new Map<string, { timer: unknown; due: number }>();
   private readonly clock: Clock;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -60,7 +60,7 @@ export class WorkQueue {
 
   stop(): void {
     this.running = false;
-    for (const t of this.timers.values()) this.clock.clearTimeout(t);
+    for (const t of this.timers.values()) this.clock.clearTimeout(t.timer);
     this.timers.clear();
   }
 
@@ -90,12 +90,16 @@ export class WorkQueue {
   /** Add after a delay (a pending later add of the same key is kept if it is sooner). */
   addAfter(key: string, ms: number): void {
     if (ms <= 0) return this.add(key);
-    if (this.timers.has(key)) return;
-    const t = this.clock.setTimeout(() => {
+    const due = this.clock.now() + ms;
+    const pending = this.timers.get(key);
+    // A sooner request wins (client-go's AddAfter keeps the earliest ready time).
+    if (pending && pending.due <= due) return;
+    if (pending) this.clock.clearTimeout(pending.timer);
+    const timer = this.clock.setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
     }, ms);
-    this.timers.set(key, t);
+    this.timers.set(key, { timer, due });
   }
 
   /** Resolves when nothing is queued or running (timers pending later do not count). */

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { ImagePuller, pullPolicy } from './image-puller';
+import { ImagePuller, PullProgress, pullPolicy } from './image-puller';
 
 /** A Docker stand-in with a set of present images and a pull that fails or adds the image. */
 function fakeDocker(present: Set<string>, pullFails: () => string | undefined): Docker {
@@ -68,5 +68,21 @@ describe('ImagePuller', () => {
     expect(reasons).toEqual(['Pulling', 'Failed', 'BackOff', 'Pulling', 'Failed', 'BackOff']);
     // another pod has its own back-off
     expect((await puller.ensure({ image: 'd:1' }, 'other', () => undefined)).ok).toBe(false);
+  });
+});
+
+describe('PullProgress', () => {
+  it('sums layers into one line at most once a second, and passes the final status through', () => {
+    let t = 0;
+    const p = new PullProgress(() => t);
+    expect(p.add({ id: 'aaaaaaaaaaaa', status: 'Pulling fs layer' })).toBe('downloading 0.0 of 0.0 MB (0 of 1 layers done)');
+    t = 200;
+    expect(p.add({ id: 'bbbbbbbbbbbb', status: 'Downloading', progressDetail: { current: 1_000_000, total: 4_000_000 } })).toBeUndefined();
+    t = 1200;
+    expect(p.add({ id: 'aaaaaaaaaaaa', status: 'Downloading', progressDetail: { current: 500_000, total: 2_000_000 } })).toBe('downloading 1.5 of 6.0 MB (0 of 2 layers done)');
+    t = 2300;
+    expect(p.add({ id: 'aaaaaaaaaaaa', status: 'Pull complete' })).toBe('downloading 3.0 of 6.0 MB (1 of 2 layers done)');
+    t = 2400;
+    expect(p.add({ status: 'Status: Downloaded newer image for busybox:1.37' })).toBe('Status: Downloaded newer image for busybox:1.37');
   });
 });

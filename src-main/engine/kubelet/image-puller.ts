@@ -34,7 +34,7 @@ export interface ImagePullerOptions {
   docker: Docker;
   backoffBaseMs?: number;
   now?: () => number;
-  /** pull progress lines (Docker's status/progress), for logs */
+  /** pull progress, summed over the image's layers, at most once a second (and once when done) */
   onProgress?: (image: string, line: string) => void;
 }
 
@@ -142,6 +142,7 @@ export class ImagePuller {
 
   private async pullNow(image: string): Promise<void> {
     const stream = await this.opts.docker.pull(image);
+    const progress = new PullProgress(this.now);
     await new Promise<void>((resolve, reject) => {
       this.opts.docker.modem.followProgress(
         stream,
@@ -153,10 +154,55 @@ export class ImagePuller {
         },
         (event: unknown) => {
           if (!isPlainObject(event) || !this.opts.onProgress) return;
-          const line = [event.status, event.progress].filter((x) => typeof x === 'string').join(' ');
+          const line = progress.add(event);
           if (line) this.opts.onProgress(image, line);
         },
       );
     });
+  }
+}
+
+/** Sums Docker's per-layer pull events into one line: "downloading 12.3 of 40.0 MB (2 of 3 layers done)". */
+export class PullProgress {
+  private readonly layers = new Map<string, { current: number; total: number; done: boolean }>();
+  private lastAt = -Infinity;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly everyMs = 1000,
+  ) {}
+
+  /** Returns a line when one is due. */
+  add(event: Record<string, unknown>): string | undefined {
+    const id = typeof event.id === 'string' ? event.id : '';
+    const status = typeof event.status === 'string' ? event.status : '';
+    const detail = isPlainObject(event.progressDetail) ? event.progressDetail : {};
+    if (id && /^[0-9a-f]{12}$/.test(id)) {
+      const layer = this.layers.get(id) ?? { current: 0, total: 0, done: false };
+      if (status === 'Downloading' && typeof detail.current === 'number') {
+        layer.current = detail.current;
+        if (typeof detail.total === 'number') layer.total = detail.total;
+      }
+      if (status === 'Download complete' || status === 'Pull complete' || status === 'Already exists') {
+        layer.done = true;
+        if (layer.total) layer.current = layer.total;
+      }
+      this.layers.set(id, layer);
+    }
+    const final = status.startsWith('Status: ') || status.startsWith('Digest: ');
+    const t = this.now();
+    if (!final && t - this.lastAt < this.everyMs) return undefined;
+    this.lastAt = t;
+    if (final) return status;
+    let current = 0;
+    let total = 0;
+    let done = 0;
+    for (const l of this.layers.values()) {
+      current += l.current;
+      total += l.total;
+      if (l.done) done++;
+    }
+    const mb = (n: number): string => (n / 1e6).toFixed(1);
+    return `downloading ${mb(current)} of ${mb(total)} MB (${done} of ${this.layers.size} layers done)`;
   }
 }

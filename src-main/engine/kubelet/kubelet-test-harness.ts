@@ -122,7 +122,7 @@ export class KubeletHarness {
     for (const n of await this.docker.listNetworks({ filters })) await this.docker.getNetwork(n.Id).remove().catch(() => undefined);
     this.service.owners.stop();
     this.store.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 

@@ -52,6 +52,8 @@ export interface KubeletOptions {
   heartbeatMs?: number;
   /** Docker event stream reconnect delay (1 s) */
   eventsReconnectMs?: number;
+  /** image pull progress (summed over layers, at most once a second per pull) */
+  onPullProgress?: (image: string, line: string) => void;
   /** tests: replace the volume manager or the probe workers */
   volumes?: PodVolumes & { start?(): void; stop?(): void; pruneOrphans?(live: ReadonlySet<string>): Promise<void> };
   probeFactory?: ProbeWorkerFactory;
@@ -124,7 +126,7 @@ export class Kubelet {
       service,
       types: { pods: this.pods, configMaps: type('configmaps'), secrets: type('secrets'), services: type('services') },
       runtime: this.runtime,
-      images: new ImagePuller({ docker: opts.docker, backoffBaseMs: opts.crashBackoffBaseMs, now }),
+      images: new ImagePuller({ docker: opts.docker, backoffBaseMs: opts.crashBackoffBaseMs, now, onProgress: opts.onPullProgress }),
       volumes: this.volumes,
       recorder,
       nodeName: opts.nodeName,

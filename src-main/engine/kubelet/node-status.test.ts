@@ -69,7 +69,7 @@ describe('NodeStatusReporter', () => {
     reporter?.stop();
     service.owners.stop();
     store.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   it('registers the node and follows Docker going down and coming back', async () => {

@@ -97,7 +97,7 @@ describe('httpProbe', () => {
         await close(tls);
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     }
   });
 

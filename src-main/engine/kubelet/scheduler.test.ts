@@ -48,7 +48,7 @@ describe('PodScheduler', () => {
     scheduler.stop();
     service.owners.stop();
     store.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   // store events are delivered after the commit's flush (a later tick)

@@ -17,7 +17,7 @@ describe('checkHostPathType', () => {
   });
   afterAll(async () => {
     await new Promise<void>((r) => server.close(() => r()));
-    rmSync(root, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   it('Directory: must exist and be a directory', async () => {

@@ -46,7 +46,7 @@ describe.skipIf(!available)('VolumeManager (real Docker)', () => {
     await t.cleanup();
     service?.owners.stop();
     service?.store.close();
-    rmSync(root, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   function createPod(spec: Record<string, unknown>, labels: Record<string, string> = {}): KubeObject {

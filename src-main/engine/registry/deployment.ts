@@ -8,6 +8,7 @@ import { asObject, asString, childObject, defaultPointer, defaultString, getNumb
 import { labelSelectorString } from './label-selector-format';
 import { applyPodTemplateDefaults } from './pod-spec-defaults';
 import { intField } from './pod-spec-validation';
+import { replicasScale } from './replicas-scale';
 import type { ResourceType } from './resource-type';
 import { translateTimestampSince } from './human-duration';
 import { CONTAINERS_DESCRIPTION, IMAGES_DESCRIPTION, ageColumn, column, nameColumn } from './table-columns';
@@ -144,15 +145,7 @@ export const deploymentType: ResourceType = {
   verbs: fullVerbs(),
   hasStatusSubresource: true,
   hasGeneration: true,
-  scale: {
-    specReplicas: (o) => getNumber(o, 'spec', 'replicas') ?? 1,
-    statusReplicas: (o) => getNumber(o, 'status', 'replicas') ?? 0,
-    selector: (o) => labelSelectorString(getObject(o, 'spec')?.selector) ?? '',
-    setSpecReplicas(o, replicas) {
-      const spec = childObject(o, 'spec');
-      if (spec) spec.replicas = replicas;
-    },
-  },
+  scale: replicasScale,
   applyDefaults: applyDeploymentDefaults,
   validate: validateDeployment,
   prepareForCreate(obj) {

@@ -46,6 +46,18 @@ describe('persistentVolumeClaimType', () => {
     expect(persistentVolumeClaimType.validate(changed, old).map((c) => c.field)).toEqual(['spec']);
   });
 
+  it('lets a class be set once on a claim that had none, and never changed after', () => {
+    const old = pvc(good);
+    const classed = deepCopy(old);
+    (classed.spec as Record<string, unknown>).storageClassName = 'standard';
+    expect(persistentVolumeClaimType.validate(classed, old)).toEqual([]);
+    const reclassed = deepCopy(classed);
+    (reclassed.spec as Record<string, unknown>).storageClassName = 'fast';
+    expect(persistentVolumeClaimType.validate(reclassed, classed).map((c) => c.field)).toEqual(['spec']);
+    const emptied = pvc({ ...good, storageClassName: '' });
+    expect(persistentVolumeClaimType.validate(classed, emptied).map((c) => c.field)).toEqual(['spec']);
+  });
+
   it('prints bound and pending claims', () => {
     const now = Date.parse('2024-05-01T12:01:00Z');
     const pending = pvc({ ...good, storageClassName: 'standard' });

@@ -41,7 +41,7 @@ function validateClaimSpec(specValue: unknown): FieldCause[] {
   return causes;
 }
 
-// Only resources.requests, volumeAttributesClassName and a first volumeName may change after creation.
+// Only resources.requests, volumeAttributesClassName, a first volumeName and a first storageClassName may change after creation.
 function validateClaimUpdate(obj: KubeObject, old: KubeObject): FieldCause[] {
   const next = asObject(deepCopy(obj.spec)) ?? {};
   const prev = asObject(deepCopy(old.spec)) ?? {};
@@ -53,6 +53,11 @@ function validateClaimUpdate(obj: KubeObject, old: KubeObject): FieldCause[] {
   if (!asString(prev.volumeName)) {
     delete next.volumeName;
     delete prev.volumeName;
+  }
+  // Retroactive default StorageClass (Kubernetes 1.28+): a class may be set once on a claim that had none (nil).
+  if (prev.storageClassName === undefined || prev.storageClassName === null) {
+    delete next.storageClassName;
+    delete prev.storageClassName;
   }
   const causes: FieldCause[] = [];
   if (!jsonEqual(next, prev))

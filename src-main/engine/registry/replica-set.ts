@@ -2,10 +2,11 @@
 import type { KubeObject } from '../object';
 import type { FieldCause } from '../status';
 import { asObject, childObject, defaultPointer, getNumber, getObject } from './json-access';
-import { formatLabelSelector, labelSelectorString } from './label-selector-format';
+import { formatLabelSelector } from './label-selector-format';
 import { translateTimestampSince } from './human-duration';
 import { applyPodTemplateDefaults } from './pod-spec-defaults';
 import { intField } from './pod-spec-validation';
+import { replicasScale } from './replicas-scale';
 import type { ResourceType } from './resource-type';
 import { CONTAINERS_DESCRIPTION, IMAGES_DESCRIPTION, ageColumn, column, nameColumn } from './table-columns';
 import { validateNonnegative } from './validation';
@@ -57,15 +58,7 @@ export const replicaSetType: ResourceType = {
   verbs: fullVerbs(),
   hasStatusSubresource: true,
   hasGeneration: true,
-  scale: {
-    specReplicas: (o) => getNumber(o, 'spec', 'replicas') ?? 1,
-    statusReplicas: (o) => getNumber(o, 'status', 'replicas') ?? 0,
-    selector: (o) => labelSelectorString(getObject(o, 'spec')?.selector) ?? '',
-    setSpecReplicas(o, replicas) {
-      const spec = childObject(o, 'spec');
-      if (spec) spec.replicas = replicas;
-    },
-  },
+  scale: replicasScale,
   applyDefaults(obj) {
     const spec = childObject(obj, 'spec');
     if (!spec) return;

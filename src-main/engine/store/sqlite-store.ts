@@ -44,6 +44,7 @@ function splitResource(resource: string): { plural: string; group: string } {
 }
 
 export class SqliteStore {
+  private maintenanceStopped: Promise<void> = Promise.resolve();
   private readonly db: Database.Database;
   /** resource -> "namespace/name" -> entry */
   private readonly objects = new Map<string, Map<string, Entry>>();
@@ -423,12 +424,17 @@ export class SqliteStore {
     this.stmt.setMeta.run('rv', String(this.currentRV));
   }
 
+  /** Resolves when the checkpoint worker has let go of the database files (after `close()`). */
+  whenClosed(): Promise<void> {
+    return this.maintenanceStopped;
+  }
+
   close(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
     this.listeners.clear();
-    void this.maintenance.stop();
+    this.maintenanceStopped = this.maintenance.stop().catch(() => undefined);
     try {
       this.stmt.setMeta.run('rv', String(this.currentRV));
       this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -43,7 +43,7 @@ describe('durability', () => {
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     await removeDockerObjectsUnder(stateDir);
-    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   it('keeps every acknowledged write across kill -9', async () => {

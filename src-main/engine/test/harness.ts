@@ -49,7 +49,7 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
     ca: engine.pki.caCert,
     async stop() {
       await engine.stop();
-      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }

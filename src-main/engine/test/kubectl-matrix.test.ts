@@ -357,10 +357,8 @@ describe.each(BINARIES)('$name', ({ path: bin }) => {
     expect(out).toMatch(/^pod\/wide-pod\s/m);
   });
 
-  it('create ns (typed client) works', async (ctx) => {
-    // kubectl 1.32+ sends typed-client writes (create namespace/configmap/secret/deployment) as protobuf,
-    // which this engine cannot decode yet: it answers 415 UnsupportedMediaType.
-    ctx.skip(minor >= 32, 'kubectl >= 1.32 encodes typed creates as protobuf; the engine decodes JSON and YAML only');
+  it('create ns (typed client) works', async () => {
+    // kubectl 1.32+ sends these typed-client writes as protobuf: the engine decodes them.
     expect(await ok(['create', 'namespace', 'typed-ns'])).toContain('namespace/typed-ns created');
     expect(await ok(['-n', 'typed-ns', 'create', 'configmap', 'c', '--from-literal=a=b'])).toContain('configmap/c created');
     await ok(['delete', 'namespace', 'typed-ns']);

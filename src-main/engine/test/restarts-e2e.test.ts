@@ -107,7 +107,7 @@ describe('kill -9 of the engine in the middle of a rollout', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     const id = existsSync(join(stateDir, 'cluster-id')) ? readFileSync(join(stateDir, 'cluster-id'), 'utf8').trim() : '';
     if (id) await removeClusterObjects(id);
-    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   it('completes the rollout after a restart, with exactly the right containers', async () => {

@@ -60,7 +60,7 @@ export function wrap(te: TestEngine): RuntimeEngine {
     async stop() {
       await te.engine.stop();
       await removeClusterObjects(clusterId);
-      rmSync(te.stateDir, { recursive: true, force: true });
+      rmSync(te.stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }

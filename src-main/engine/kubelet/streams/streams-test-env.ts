@@ -163,7 +163,7 @@ export async function startStreamsTestEnv(): Promise<StreamsTestEnv> {
       store.close();
       const mine = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
       await Promise.all(mine.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }
