@@ -1,9 +1,12 @@
 import { _electron as electron, expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import Docker from 'dockerode';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureTestImage } from '../src-main/engine/test/test-images';
+import { brokenKubeconfig, removeClusterObjects, UNREACHABLE_CONTEXT } from './support/skiff-server';
 
 const projectRoot = path.resolve(__dirname, '..');
 const builtMain = path.join(projectRoot, 'out', 'main', 'index.js');
@@ -25,11 +28,16 @@ test.describe('desktop shell', () => {
   test.skip(executable === undefined, 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)');
   test.skip(!existsSync(builtMain), 'app not built: run `npx electron-vite build` first');
 
-  test('opens the Skiff window with the version from the backend', async () => {
-    // A fresh profile per run: the single-instance lock must not collide with a running Skiff.
-    const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'skiff-e2e-'));
+  test('smoke: local context, apply a Deployment, a Running pod, an unreachable context, back to local', async () => {
+    // A fresh profile, engine state, HOME and kubeconfig per run: the single-instance lock must not collide with a running Skiff.
+    const root = await mkdtemp(path.join(os.tmpdir(), 'skiff-e2e-electron-'));
+    const stateDir = path.join(root, 'engine');
+    const kubeconfig = path.join(root, 'kubeconfig.yaml');
+    await writeFile(kubeconfig, brokenKubeconfig(), { mode: 0o600 });
+    const docker = new Docker();
+    await ensureTestImage(docker);
     const env = Object.fromEntries(
-      Object.entries({ ...process.env, SKIFF_USER_DATA_DIR: userDataDir }).filter(
+      Object.entries({ ...process.env, SKIFF_USER_DATA_DIR: path.join(root, 'user-data'), SKIFF_STATE_DIR: stateDir, HOME: path.join(root, 'home'), KUBECONFIG: kubeconfig }).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && entry[0] !== 'ELECTRON_RUN_AS_NODE',
       ),
     );
@@ -39,11 +47,32 @@ test.describe('desktop shell', () => {
     try {
       const window = await app.firstWindow();
       await expect(window.getByRole('heading', { name: 'Skiff' })).toBeVisible();
-      await expect(window.getByText(/^v\d+\.\d+\.\d+/)).toBeVisible();
+      await expect(window.getByTestId('app-version')).toHaveText(/^v\d+\.\d+\.\d+/);
+      await expect(window.getByTestId('context-skiff')).toHaveAttribute('aria-current', 'true', { timeout: 90_000 });
+
+      await window.getByTestId('nav-apply').click();
+      const editor = window.getByTestId('yaml-editor');
+      await editor.click();
+      await window.keyboard.press('ControlOrMeta+a');
+      await window.keyboard.press('Delete');
+      await window.keyboard.insertText(
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: desk\n  namespace: default\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: desk}\n  template:\n    metadata:\n      labels: {app: desk}\n    spec:\n      containers:\n        - name: main\n          image: busybox:1.36\n          command: ["sh", "-c", "while true; do sleep 1; done"]\n',
+      );
+      await window.getByTestId('apply-button').click();
+      await expect(window.getByTestId('apply-summary')).toHaveText('Applied');
+      await window.getByTestId('nav-pods').click();
+      await expect(window.getByTestId('table-body').locator('[data-testid^="row-desk-"]').first()).toContainText('Running', { timeout: 90_000 });
+
+      await window.getByTestId(`context-${UNREACHABLE_CONTEXT}`).click();
+      await expect(window.getByTestId('context-error')).toBeVisible({ timeout: 30_000 });
+      await window.getByTestId('context-skiff').click();
+      await expect(window.getByTestId('table-body').locator('[data-testid^="row-desk-"]').first()).toBeVisible();
       await window.screenshot({ path: test.info().outputPath('skiff-window.png') });
     } finally {
       await app.close();
-      await rm(userDataDir, { recursive: true, force: true });
+      const idFile = path.join(stateDir, 'cluster-id');
+      if (existsSync(idFile)) await removeClusterObjects(docker, readFileSync(idFile, 'utf8').trim());
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

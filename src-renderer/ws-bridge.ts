@@ -36,9 +36,16 @@ interface Subscription {
 const OPEN = 1;
 
 /**
+ * Subscriptions that start over cleanly on a new connection (each begins with the full current state).
+ * Logs and terminals would repeat lines or open a new shell, so they end with a `disconnected` error instead.
+ */
+const RESUMABLE = new Set(['onResources', 'onContexts', 'onEngineStatus']);
+
+/**
  * The contract over WebSocket (web mode), indistinguishable from the preload's bridge to the page:
  * calls resolve with Result values, subscriptions return disposers. After a dropped connection it
- * reconnects with backoff and re-subscribes everything still open (feeds answer with a fresh snapshot).
+ * reconnects with backoff and re-subscribes resource, context and engine subscriptions (they answer with a
+ * fresh snapshot); log and terminal subscriptions end with a `disconnected` error for the page to reopen.
  */
 export function createWebSocketBridge(
   url: string,
@@ -115,7 +122,12 @@ export function createWebSocketBridge(
       socket = null;
       for (const resolve of pending.values()) resolve({ ok: false, error: { code: DISCONNECTED, message: 'the connection to Skiff was lost' } });
       pending.clear();
-      outbox.splice(0, outbox.length, ...outbox.filter((f) => f.type === 'subscribe'));
+      for (const [id, subscription] of subscriptions) {
+        if (RESUMABLE.has(subscription.name)) continue;
+        subscriptions.delete(id);
+        subscription.onError?.({ code: DISCONNECTED, message: 'the connection to Skiff was lost' });
+      }
+      outbox.splice(0, outbox.length, ...outbox.filter((f) => f.type === 'subscribe' && subscriptions.has(f.id)));
       if (closedForGood) {
         setState('closed');
         return;

@@ -154,7 +154,7 @@ export class EngineSupervisor implements EngineStatusSource {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       if (this.stopping) return;
-      this.set({ restarts: this.current.restarts + 1 });
+      this.set({ restarts: this.current.restarts + 1, state: 'restarting' });
       const running = liveRuntime(this.options.stateDir);
       if (running !== undefined) {
         this.attach(running);

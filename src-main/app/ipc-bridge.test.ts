@@ -117,6 +117,9 @@ describe('bindSubscriptionsToIpc', () => {
     listeners.get(SUBSCRIBE_CHANNEL)?.(app, 'c', 'onEngineStatus', undefined);
     sender.emit('destroyed');
     expect(disposed).toEqual(['engine', 'contexts', 'engine']);
+    // each host removes its window listeners when it goes, so reloads do not pile them up
+    expect(sender.listenerCount('did-start-navigation')).toBe(0);
+    expect(sender.listenerCount('destroyed')).toBe(0);
     unbind();
     expect(listeners.size).toBe(0);
   });

@@ -57,15 +57,18 @@ export function bindSubscriptionsToIpc(
       onHandlerError,
     );
     hosts.set(sender.id, host);
+    const onNavigation = (details: { isMainFrame: boolean; isSameDocument: boolean }): void => {
+      if (details.isMainFrame && !details.isSameDocument) drop();
+    };
     const drop = (): void => {
+      sender.off('did-start-navigation', onNavigation);
+      sender.off('destroyed', drop);
       if (hosts.get(sender.id) !== host) return;
       hosts.delete(sender.id);
       host.disposeAll();
     };
     sender.once('destroyed', drop);
-    sender.on('did-start-navigation', (details) => {
-      if (details.isMainFrame && !details.isSameDocument) drop();
-    });
+    sender.on('did-start-navigation', onNavigation);
     return host;
   }
 

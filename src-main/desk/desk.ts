@@ -93,14 +93,25 @@ export class Desk {
     return this.contexts.reload();
   }
 
+  /** The context's info, or a classified 'config' error for a name no kubeconfig defines. */
+  private known(context: string): ContextInfo {
+    try {
+      return this.contexts.info(context);
+    } catch (error) {
+      throw new ClusterCallError(toClusterError(error, null));
+    }
+  }
+
   async contextInfo(context: string): Promise<ContextInfo> {
-    this.contexts.info(context);
+    this.known(context);
     if (this.contexts.status(context).state === 'unknown') await this.contexts.check(context);
     return this.contexts.info(context);
   }
 
+  /** Re-reads the kubeconfig (the user may have renewed credentials), checks the context, and retries its watches. */
   async retryContext(context: string): Promise<ContextStatus> {
-    this.contexts.info(context);
+    this.contexts.reload();
+    this.known(context);
     const status = await this.contexts.check(context);
     this.feeds.retry(context);
     return status;

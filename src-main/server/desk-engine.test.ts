@@ -3,7 +3,7 @@
  * and one whose credentials are refused: contexts, informer feeds, apply/edit/delete, scale, history and
  * rollback, pod detail, secrets, logs and exec — all through the Kubernetes API.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -87,6 +87,20 @@ describe('desk against the engine', () => {
     expect(expired).toMatchObject({ state: 'error', error: { code: 'unauthorized', status: 401 } });
     expect(expired.error?.message).toMatch(/credentials.*expired/);
     await expect(desk.retryContext('nope')).rejects.toThrow('no context named "nope"');
+
+    // Renewed credentials in the file: retry reads them and the context connects.
+    const expiredFeed: ResourceEvent[] = [];
+    const stopExpired = desk.watchResources({ context: 'expired', kind: 'namespaces' }, (ev) => expiredFeed.push(ev));
+    try {
+      await eventually(() => expiredFeed.some((ev) => ev.type === 'error'));
+      writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace('expired-token', e.token));
+      expect(await desk.retryContext('expired')).toMatchObject({ state: 'connected' });
+      await eventually(() => expiredFeed.some((ev) => ev.type === 'snapshot'));
+    } finally {
+      stopExpired();
+      writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace(e.token, 'expired-token'));
+      desk.reloadContexts();
+    }
   });
 
   it('feeds a snapshot then batched changes, while an unreachable context reports its error', async () => {
@@ -128,6 +142,28 @@ describe('desk against the engine', () => {
     } finally {
       stopLocal();
       stopBroken();
+    }
+    expect(desk.openHandles().feeds).toBe(0);
+  });
+
+  it('lists and watches every kind the console shows', async () => {
+    const kinds = ['pods', 'deployments', 'replicasets', 'services', 'endpoints', 'configmaps', 'secrets', 'events', 'hpa', 'namespaces', 'nodes', 'pvcs'] as const;
+    const snapshots = new Map<string, ResourceEvent>();
+    const stops = kinds.map((kind) => desk.watchResources({ context: 'skiff', kind }, (ev) => {
+      if (ev.type !== 'changes') snapshots.set(kind, ev);
+    }));
+    try {
+      await eventually(() => snapshots.size === kinds.length, 15_000);
+      for (const kind of kinds) expect(snapshots.get(kind), kind).toMatchObject({ type: 'snapshot', kind });
+      const names = (kind: string) => {
+        const ev = snapshots.get(kind);
+        return ev?.type === 'snapshot' ? ev.rows.map((r) => r.name) : [];
+      };
+      expect(names('namespaces')).toEqual(expect.arrayContaining(['default', 'kube-system']));
+      expect(names('services')).toContain('kubernetes');
+      expect(names('nodes').length).toBe(1);
+    } finally {
+      for (const stop of stops) stop();
     }
     expect(desk.openHandles().feeds).toBe(0);
   });

@@ -114,6 +114,8 @@ describe('web mode server', () => {
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect((await get(server.port, '/%2e%2e/secret.txt', { Cookie: cookie })).status).toBe(404);
     expect((await get(server.port, '/nope.js', { Cookie: cookie })).status).toBe(404);
+    // the token redirect stays on this server
+    expect((await get(server.port, `/.//evil.example/?token=${server.token}`)).headers.location).toBe('/evil.example/');
   });
 
   it('never resolves a static path outside the renderer', () => {
@@ -166,6 +168,19 @@ describe('web mode server', () => {
     }
   });
 
+  it('ends every subscription of a connection when it closes (no feed outlives its page)', async () => {
+    const bridge = createWebSocketBridge(
+      `ws://127.0.0.1:${server.port}/ws?token=${server.token}`,
+      (url) => new WebSocket(url, { headers: { Origin: origin } }) as unknown as WebSocketLike,
+    );
+    const events: unknown[] = [];
+    bridge.subscribe('onResources', { context: 'far', kind: 'pods' }, (e) => events.push(e));
+    bridge.subscribe('onResources', { context: 'far', kind: 'nodes' }, (e) => events.push(e));
+    await eventually(() => desk.openHandles().feeds === 2 && events.length >= 2);
+    bridge.close();
+    await eventually(() => desk.openHandles().feeds === 0 && server.connections === 0);
+  });
+
   it('closes a connection that sends malformed frames, but answers a malformed call', async () => {
     const opened = await tryWebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { Origin: origin });
     if (!opened.open) throw new Error('did not open');
@@ -192,8 +207,18 @@ describe('web mode server', () => {
     const states: string[] = [];
     bridge.onTransportState((s) => states.push(s));
     bridge.subscribe('onContexts', undefined, (list) => lists.push(list));
+    const logErrors: CallError[] = [];
+    bridge.subscribe(
+      'onLogs',
+      { context: 'far', namespace: 'default', target: { kind: 'pod', pod: 'p' }, follow: true, previous: false, timestamps: false },
+      () => {},
+      (e) => logErrors.push(e),
+    );
     await eventually(() => lists.length === 1);
     await own.stop();
+    // a log stream does not silently start over (it would repeat lines): it ends, for the page to reopen
+    await eventually(() => logErrors.length === 1);
+    expect(logErrors[0]).toMatchObject({ code: 'disconnected' });
     await eventually(() => states.at(-1) === 'connecting');
     expect(await bridge.invoke('app.version')).toMatchObject({ ok: false });
     const again = await start(port, own.token);

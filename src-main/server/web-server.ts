@@ -105,7 +105,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (url.searchParams.has('token')) {
         // Keep the token in a cookie the page's scripts cannot read, and take it out of the address bar.
         res.writeHead(303, {
-          Location: url.pathname,
+          // Never `//host`: a path like `/.//evil.example` would otherwise redirect off-site.
+          Location: `/${url.pathname.replace(/^\/+/, '')}`,
           'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
           'Cache-Control': 'no-store',
           ...SECURITY_HEADERS,

@@ -7,8 +7,7 @@ export function toEventRow(event: unknown): EventRow {
   const involved = record(e.involvedObject ?? e.regarding);
   const source = record(e.source);
   const base = rowBase(event);
-  return {
-    ...base,
+  return Object.assign(base, {
     type: text(e.type) ?? 'Normal',
     reason: text(e.reason) ?? '',
     message: text(e.message) ?? text(e.note) ?? '',
@@ -21,11 +20,11 @@ export function toEventRow(event: unknown): EventRow {
     count: count(e.count) || 1,
     lastSeen: time(e.lastTimestamp) ?? time(e.eventTime) ?? time(e.firstTimestamp) ?? base.createdAt,
     source: text(source.component) ?? text(e.reportingComponent) ?? text(e.reportingController),
-  };
+  });
 }
 
 export function toNamespaceRow(namespace: unknown): NamespaceRow {
-  return { ...rowBase(namespace), phase: text(record(record(namespace).status).phase) ?? 'Active' };
+  return Object.assign(rowBase(namespace), { phase: text(record(record(namespace).status).phase) ?? 'Active' });
 }
 
 export function toNodeRow(node: unknown): NodeRow {
@@ -39,8 +38,7 @@ export function toNodeRow(node: unknown): NodeRow {
     .filter((r) => r !== '');
   const info = record(status.nodeInfo);
   const capacity = record(status.capacity);
-  return {
-    ...base,
+  return Object.assign(base, {
     ready: ready?.status === 'True',
     roles,
     kubeletVersion: text(info.kubeletVersion) ?? '',
@@ -48,20 +46,19 @@ export function toNodeRow(node: unknown): NodeRow {
     cpu: quantity(capacity.cpu),
     memory: quantity(capacity.memory),
     os: text(info.osImage) ?? text(info.operatingSystem),
-  };
+  });
 }
 
 export function toPvcRow(claim: unknown): PvcRow {
   const c = record(claim);
   const spec = record(c.spec);
   const status = record(c.status);
-  return {
-    ...rowBase(claim),
+  return Object.assign(rowBase(claim), {
     phase: text(status.phase) ?? 'Pending',
     storageClass: text(spec.storageClassName),
     capacity: quantity(record(status.capacity).storage),
     requested: quantity(record(record(spec.resources).requests).storage),
     accessModes: list(spec.accessModes).filter((m): m is string => typeof m === 'string'),
     volumeName: text(spec.volumeName),
-  };
+  });
 }

@@ -5,8 +5,7 @@ import { rowBase } from './row-base';
 export function toServiceRow(service: unknown): ServiceRow {
   const spec = record(record(service).spec);
   const ingress = list(record(record(record(service).status).loadBalancer).ingress).map(record);
-  return {
-    ...rowBase(service),
+  return Object.assign(rowBase(service), {
     type: text(spec.type) ?? 'ClusterIP',
     clusterIP: text(spec.clusterIP),
     externalIPs: [
@@ -23,7 +22,7 @@ export function toServiceRow(service: unknown): ServiceRow {
         nodePort: typeof p.nodePort === 'number' ? p.nodePort : null,
       })),
     selector: stringMap(spec.selector),
-  };
+  });
 }
 
 export function toEndpointsRow(endpoints: unknown): EndpointsRow {
@@ -33,13 +32,12 @@ export function toEndpointsRow(endpoints: unknown): EndpointsRow {
     const target = record(r.targetRef);
     return { ip: text(r.ip) ?? '', ready, podName: target.kind === 'Pod' ? text(target.name) : null, nodeName: text(r.nodeName) };
   };
-  return {
-    ...rowBase(endpoints),
+  return Object.assign(rowBase(endpoints), {
     addresses: subsets.flatMap((s) => [...list(s.addresses).map(address(true)), ...list(s.notReadyAddresses).map(address(false))]),
     ports: subsets.flatMap((s) =>
       list(s.ports)
         .map(record)
         .map((p) => ({ name: text(p.name), port: count(p.port), protocol: text(p.protocol) ?? 'TCP' })),
     ),
-  };
+  });
 }

@@ -49,8 +49,7 @@ export function toPodRow(pod: unknown): PodRow {
   const status = record(record(pod).status);
   const statuses = list(status.containerStatuses).map(record);
   const containers = list(spec.containers).map((c) => text(record(c).name) ?? '');
-  return {
-    ...rowBase(pod),
+  return Object.assign(rowBase(pod), {
     phase: text(status.phase) ?? 'Unknown',
     status: podDisplayStatus(pod),
     readyContainers: statuses.filter((cs) => cs.ready === true).length,
@@ -61,5 +60,5 @@ export function toPodRow(pod: unknown): PodRow {
     owner: controllerOf(pod),
     containers,
     initContainers: list(spec.initContainers).map((c) => text(record(c).name) ?? ''),
-  };
+  });
 }

@@ -8,8 +8,7 @@ export function toDeploymentRow(deployment: unknown): DeploymentRow {
   const status = record(d.status);
   const progressing = list(status.conditions).map(record).find((c) => c.type === 'Progressing');
   const meta = record(d.metadata);
-  return {
-    ...rowBase(deployment),
+  return Object.assign(rowBase(deployment), {
     replicas: spec.replicas === undefined ? 1 : count(spec.replicas),
     readyReplicas: count(status.readyReplicas),
     updatedReplicas: count(status.updatedReplicas),
@@ -21,22 +20,21 @@ export function toDeploymentRow(deployment: unknown): DeploymentRow {
     revision: revisionOf(deployment),
     progress: progressing ? { reason: text(progressing.reason) ?? '', message: text(progressing.message) ?? '' } : null,
     observed: count(status.observedGeneration) >= count(meta.generation),
-  };
+  });
 }
 
 export function toReplicaSetRow(replicaSet: unknown): ReplicaSetRow {
   const rs = record(replicaSet);
   const spec = record(rs.spec);
   const status = record(rs.status);
-  return {
-    ...rowBase(replicaSet),
+  return Object.assign(rowBase(replicaSet), {
     desired: spec.replicas === undefined ? 1 : count(spec.replicas),
     current: count(status.replicas),
     ready: count(status.readyReplicas),
     owner: controllerOf(replicaSet),
     revision: revisionOf(replicaSet),
     images: imagesOf(record(record(spec.template).spec)),
-  };
+  });
 }
 
 function metricLine(spec: Record<string, unknown>, current: Record<string, unknown> | undefined): string {
@@ -66,13 +64,12 @@ export function toHpaRow(hpa: unknown): HpaRow {
   if (metrics.length === 0 && spec.targetCPUUtilizationPercentage !== undefined) {
     lines.push(`cpu ${status.currentCPUUtilizationPercentage === undefined ? '<unknown>' : `${count(status.currentCPUUtilizationPercentage)}%`}/${count(spec.targetCPUUtilizationPercentage)}%`);
   }
-  return {
-    ...rowBase(hpa),
+  return Object.assign(rowBase(hpa), {
     target: { kind: text(ref.kind) ?? '', name: text(ref.name) ?? '' },
     minReplicas: spec.minReplicas === undefined ? 1 : count(spec.minReplicas),
     maxReplicas: count(spec.maxReplicas),
     currentReplicas: count(status.currentReplicas),
     desiredReplicas: count(status.desiredReplicas),
     metrics: lines,
-  };
+  });
 }

@@ -1,0 +1,60 @@
+/**
+ * The supervisor with stand-in engines (small Node scripts that print what `skiff engine start` prints, then
+ * behave badly): crash → restart with growing backoff, a failed first start, and stop() ending the child.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { EngineStatus } from '../contract/cluster';
+import { isProcessAlive } from '../engine/runtime-file';
+import { eventually } from '../engine/test/harness';
+import { EngineSupervisor } from './engine-supervisor';
+
+const READY = `console.log('Skiff engine x listening on https://127.0.0.1:1234'); console.log('kubeconfig: /k (context "local")'); console.log('ready in 5 ms');`;
+
+describe('EngineSupervisor', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'skiff-supervisor-'));
+  const supervisors: EngineSupervisor[] = [];
+
+  function supervise(script: string, extra: Partial<ConstructorParameters<typeof EngineSupervisor>[0]> = {}): { supervisor: EngineSupervisor; seen: EngineStatus[] } {
+    const supervisor = new EngineSupervisor({ stateDir, command: process.execPath, args: ['-e', script], restartMinMs: 50, restartMaxMs: 200, startTimeoutMs: 5000, ...extra });
+    supervisors.push(supervisor);
+    const seen: EngineStatus[] = [];
+    supervisor.onChange((s) => seen.push(s));
+    return { supervisor, seen };
+  }
+
+  afterEach(async () => {
+    for (const s of supervisors.splice(0)) await s.stop();
+  });
+  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  it('starts the engine and reports its URL and context', async () => {
+    const { supervisor } = supervise(`${READY} setInterval(() => {}, 1000);`);
+    const status = await supervisor.start();
+    expect(status).toMatchObject({ mode: 'managed', state: 'running', url: 'https://127.0.0.1:1234', context: 'local', restarts: 0 });
+    const pid = status.pid ?? 0;
+    expect(isProcessAlive(pid)).toBe(true);
+    await supervisor.stop();
+    expect(supervisor.status().state).toBe('stopped');
+    expect(isProcessAlive(pid)).toBe(false);
+  });
+
+  it('restarts a crashing engine with growing backoff', async () => {
+    const { supervisor, seen } = supervise(`${READY} setTimeout(() => process.exit(3), 100);`);
+    await supervisor.start();
+    await eventually(() => supervisor.status().restarts >= 3, 10_000);
+    const crashes = seen.filter((s) => s.state === 'crashed').map((s) => s.message);
+    expect(crashes[0]).toBe('the engine exited with code 3; restarting in 0.1 s');
+    expect(seen.some((s) => s.state === 'restarting')).toBe(true);
+    expect(crashes.slice(0, 3).map((m) => /in ([\d.]+) s/.exec(m ?? '')?.[1])).toEqual(['0.1', '0.1', '0.2']);
+  });
+
+  it('reports why a first start failed, and keeps trying', async () => {
+    const { supervisor } = supervise(`console.error('skiff: port 6443 on 127.0.0.1 is already in use'); process.exit(1);`);
+    await expect(supervisor.start()).rejects.toThrow('the engine exited with code 1: skiff: port 6443 on 127.0.0.1 is already in use');
+    expect(supervisor.status()).toMatchObject({ state: 'crashed', message: expect.stringContaining('already in use; restarting in') as unknown });
+    await eventually(() => supervisor.status().restarts >= 1, 5000);
+  });
+});
