@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeDockerObjectsUnder } from '../engine/test/runtime-harness';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../contract/cluster';
 import { isProcessAlive } from '../engine/runtime-file';
@@ -28,7 +29,10 @@ describe('EngineSupervisor', () => {
   afterEach(async () => {
     for (const s of supervisors.splice(0)) await s.stop();
   });
-  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await removeDockerObjectsUnder(stateDir);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   it('starts the engine and reports its URL and context', async () => {
     const { supervisor } = supervise(`${READY} setInterval(() => {}, 1000);`);

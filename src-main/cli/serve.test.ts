@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { removeDockerObjectsUnder } from '../engine/test/runtime-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { SkiffBridge } from '../contract/bridge';
@@ -55,7 +56,8 @@ describe('skiff serve', () => {
     }
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    await removeDockerObjectsUnder(tmp);
     rmSync(tmp, { recursive: true, force: true });
   });
 

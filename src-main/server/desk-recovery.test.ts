@@ -27,7 +27,7 @@ describe('desk recovery', () => {
   });
 
   it('reports the engine going away and recovers when it comes back on the same address', async () => {
-    engine = await Engine.start({ stateDir, port: 0, skiffVersion: 'test' });
+    engine = await Engine.start({ stateDir, port: 0, skiffVersion: 'test', runtime: false });
     const port = engine.port;
     mergeEngineContext(kubeconfig, { name: 'skiff', server: engine.url, caCert: engine.pki.caCert, token: engine.pki.token });
     desk = new Desk({ kubeconfigPaths: () => [kubeconfig], localContext: () => 'skiff', batchMs: 20, retryMinMs: 100, retryMaxMs: 400 });
@@ -50,7 +50,7 @@ describe('desk recovery', () => {
       expect(delays.slice(0, 3)).toEqual([100, 200, 400]);
 
       // Back on the same port with the same state (and a namespace created while we were away).
-      engine = await Engine.start({ stateDir, port, skiffVersion: 'test' });
+      engine = await Engine.start({ stateDir, port, skiffVersion: 'test', runtime: false });
       engine.service.create(engine.service.typeOf('namespaces') as NonNullable<ReturnType<typeof engine.service.typeOf>>, '', {
         apiVersion: 'v1',
         kind: 'Namespace',
