@@ -63,11 +63,15 @@ test.describe('deployments', () => {
     await expect(history.getByTestId('revision-3')).toContainText('busybox:1.36');
     await expect(page.getByTestId('row-rolled')).toContainText('busybox:1.36');
 
-    // The running pod carries the old image.
+    // The running pod carries the old image. The pods feed and the deployment feed are separate watches, so
+    // the panel may still list the replaced pod as Running for a moment after "Rolled out": look again until
+    // the one Running pod is the rolled-back one.
     const pods = panel.locator('[data-testid="deployment-pod"][data-status="Running"]');
-    await expect(pods).toHaveCount(1, { timeout: 90_000 });
-    await pods.first().getByRole('button').click();
-    await expect(page.getByTestId('pod-detail').getByTestId('container-image')).toHaveText('busybox:1.36');
+    await expect(async () => {
+      await expect(pods).toHaveCount(1, { timeout: 5_000 });
+      await pods.first().getByRole('button').click({ timeout: 5_000 });
+      await expect(page.getByTestId('pod-detail').getByTestId('container-image')).toHaveText('busybox:1.36', { timeout: 5_000 });
+    }).toPass({ timeout: 90_000 });
     await shot(page, 'rollback-old-image');
   });
 });
