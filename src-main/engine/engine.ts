@@ -10,6 +10,7 @@ import { DeploymentController } from './controllers/deployment-controller';
 import { DockerVolumeBackend } from './controllers/docker-volume-backend';
 import { EventRecorder } from './controllers/event-recorder';
 import { GarbageCollector } from './controllers/garbage-collector';
+import { HorizontalPodAutoscalerController } from './controllers/hpa-controller';
 import { NamespaceController } from './controllers/namespace-controller';
 import { PersistentVolumeController } from './controllers/persistent-volume-controller';
 import { ReplicaSetController } from './controllers/replicaset-controller';
@@ -134,6 +135,11 @@ export class Engine {
       const podTraffic = opts.podTraffic ?? NO_POD_TRAFFIC;
       const extensions = [customMetricsApi({ service, traffic: podTraffic })];
       if (stats) extensions.unshift(metricsApi({ service, source: stats, nodeName: (runtime && runtime.nodeName) ?? 'skiff' }));
+      if (opts.workloads !== false) {
+        const hpa = new HorizontalPodAutoscalerController(service, { events, metrics: stats, traffic: podTraffic, syncMs: opts.hpaSyncMs });
+        hpa.start();
+        started.unshift(hpa);
+      }
       server = new ApiServer({
         host: opts.host ?? '127.0.0.1',
         port: opts.port,
