@@ -10,10 +10,14 @@ import { DeploymentController } from './controllers/deployment-controller';
 import { DockerVolumeBackend } from './controllers/docker-volume-backend';
 import { EventRecorder } from './controllers/event-recorder';
 import { GarbageCollector } from './controllers/garbage-collector';
+import { HorizontalPodAutoscalerController } from './controllers/hpa-controller';
 import { NamespaceController } from './controllers/namespace-controller';
 import { PersistentVolumeController } from './controllers/persistent-volume-controller';
 import { ReplicaSetController } from './controllers/replicaset-controller';
 import { Kubelet } from './kubelet/kubelet';
+import { customMetricsApi, metricsApi } from './metrics/metrics-api';
+import { NO_POD_TRAFFIC, type PodTraffic } from './metrics/pod-traffic';
+import { StatsCollector } from './metrics/stats-collector';
 import { createPodStreams, type PodStreams } from './kubelet/streams';
 import { loadOrCreatePki, type EnginePki } from './pki';
 import { ALL_RESOURCE_TYPES } from './registry';
@@ -34,6 +38,12 @@ export interface EngineOptions {
   log?: (line: string) => void;
   /** run pods on Docker (the kubelet and pod streams); default true. `false` keeps the engine API-only. */
   runtime?: boolean | RuntimeOptions;
+  /** pod and node stats from Docker (metrics.k8s.io, `kubectl top`); sampled every 5 s by default */
+  metrics?: { intervalMs?: number; historyMs?: number };
+  /** how often the HorizontalPodAutoscaler controller looks at each HPA (default 15 s) */
+  hpaSyncMs?: number;
+  /** per-pod request rates from the service load balancer (custom metrics, HPA Pods metrics) */
+  podTraffic?: PodTraffic;
 }
 
 export interface RuntimeOptions {
@@ -66,6 +76,8 @@ export class Engine {
     private readonly controllers: Lifecycle[],
     readonly kubelet: Kubelet | undefined,
     private readonly streams: PodStreams | undefined,
+    /** pod and node usage sampled from Docker (undefined without a runtime) */
+    readonly stats: StatsCollector | undefined,
   ) {}
 
   get url(): string {
@@ -83,6 +95,7 @@ export class Engine {
     const started: Lifecycle[] = [];
     let kubelet: Kubelet | undefined;
     let streams: PodStreams | undefined;
+    let stats: StatsCollector | undefined;
     try {
       bootstrap(service);
       const events = new EventRecorder(service);
@@ -115,6 +128,17 @@ export class Engine {
           onPullProgress: opts.log ? (image, line) => opts.log?.(`pulling ${image}: ${line}`) : undefined,
         });
         streams = createPodStreams(kubelet.resolver, docker);
+        stats = new StatsCollector({ docker, clusterId, intervalMs: opts.metrics?.intervalMs, historyMs: opts.metrics?.historyMs });
+        stats.start();
+        started.push(stats);
+      }
+      const podTraffic = opts.podTraffic ?? NO_POD_TRAFFIC;
+      const extensions = [customMetricsApi({ service, traffic: podTraffic })];
+      if (stats) extensions.unshift(metricsApi({ service, source: stats, nodeName: (runtime && runtime.nodeName) ?? 'skiff' }));
+      if (opts.workloads !== false) {
+        const hpa = new HorizontalPodAutoscalerController(service, { events, metrics: stats, traffic: podTraffic, syncMs: opts.hpaSyncMs });
+        hpa.start();
+        started.unshift(hpa);
       }
       server = new ApiServer({
         host: opts.host ?? '127.0.0.1',
@@ -125,12 +149,13 @@ export class Engine {
         skiffVersion: opts.skiffVersion,
         podStreams: streams?.podStreams,
         upgrades: streams?.upgrades,
+        extensions,
       });
       const port = await server.start();
       // The API answers first; then the kubelet registers the node and adopts what runs. Docker may be
       // down: the node is reported NotReady and pods start when Docker answers.
       await kubelet?.start();
-      return new Engine(opts.stateDir, store, service, server, pki, port, clusterId, started, kubelet, streams);
+      return new Engine(opts.stateDir, store, service, server, pki, port, clusterId, started, kubelet, streams, stats);
     } catch (err) {
       streams?.stop();
       await kubelet?.stop();

@@ -5,8 +5,9 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ResourceType } from '../registry/resource-type';
+import type { ApiExtension } from './api-extension';
 import { StatusError, unauthorized } from '../status';
-import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
+import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, extensionGroup, extensionResourceList, versionInfo } from './discovery';
 import { sendError, sendJson, sendStatus, sendText } from './http-io';
 import type { ObjectService } from './object-service';
 import { parseRequestInfo, type ResourceRequest } from './request-info';
@@ -29,6 +30,8 @@ export interface ApiServerOptions {
   skiffVersion: string;
   podStreams?: PodStreamHandlers;
   upgrades?: UpgradeHandler;
+  /** groups served by code, not the store (metrics APIs) */
+  extensions?: readonly ApiExtension[];
   /** whether the engine is ready (readyz); defaults to true once listening */
   ready?: () => boolean;
 }
@@ -130,6 +133,12 @@ export class ApiServer {
         if (method !== 'GET' && method !== 'HEAD') return sendStatus(res, new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource').toStatus());
         return this.nonResource(res, info.path);
       }
+      const ext = this.opts.extensions?.find((x) => x.group === info.group && x.version === info.version);
+      if (ext) {
+        req.resume();
+        if (info.verb !== 'get' && info.verb !== 'list') return sendStatus(res, new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource').toStatus());
+        return await ext.handle(req, res, info, url.searchParams);
+      }
       const type = this.opts.service.types.find((t) => t.group === info.group && t.version === info.version && t.plural === info.resource);
       if (!type) {
         req.resume();
@@ -146,7 +155,12 @@ export class ApiServer {
     const types = this.opts.service.types;
     if (path === '/version') return sendJson(res, 200, versionInfo(this.opts.skiffVersion));
     if (path === '/api') return sendJson(res, 200, apiVersions(this.address));
-    if (path === '/apis') return sendJson(res, 200, apiGroupList(types));
+    const extensions = this.opts.extensions ?? [];
+    if (path === '/apis') {
+      const list = apiGroupList(types);
+      (list.groups as unknown[]).push(...extensions.map(extensionGroup));
+      return sendJson(res, 200, list);
+    }
     if (path === '/openapi/v2') {
       // An empty protobuf Document: kubectl finds no schemas, skips client-side validation for them and
       // computes strategic merge patches from its compiled-in types (wire doc, section 3.2).
@@ -163,11 +177,15 @@ export class ApiServer {
     if (group) {
       const doc = apiGroupDocument(types, group[1]);
       if (doc) return sendJson(res, 200, doc);
+      const ext = extensions.find((x) => x.group === group[1]);
+      if (ext) return sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...extensionGroup(ext) });
     }
     const gv = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
     if (gv) {
       const doc = apiResourceList(types, gv[1], gv[2]);
       if (doc) return sendJson(res, 200, doc);
+      const ext = extensions.find((x) => x.group === gv[1] && x.version === gv[2]);
+      if (ext) return sendJson(res, 200, extensionResourceList(ext));
     }
     sendStatus(res, notFoundPath().toStatus());
   }

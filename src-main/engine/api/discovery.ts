@@ -1,5 +1,6 @@
 /** Legacy discovery documents (/api, /api/v1, /apis, /apis/<g>/<v>) and /version, built from the registry. */
 import type { ResourceType } from '../registry/resource-type';
+import type { ApiExtension } from './api-extension';
 import { apiVersionOf } from '../registry/resource-type';
 
 export interface VersionInfo {
@@ -124,4 +125,14 @@ export function apiResourceList(types: readonly ResourceType[], group: string, v
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf({ group, version }), resources };
+}
+
+/** The APIGroup entry of a group served by code (one version). */
+export function extensionGroup(ext: Pick<ApiExtension, 'group' | 'version'>): Record<string, unknown> {
+  return apiGroup(ext.group, [ext.version]);
+}
+
+/** The APIResourceList of a group served by code. */
+export function extensionResourceList(ext: ApiExtension): Record<string, unknown> {
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${ext.group}/${ext.version}`, resources: ext.resources.map((r) => ({ ...r })) };
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine, type RuntimeOptions } from '../engine';
+import { Engine, type EngineOptions, type RuntimeOptions } from '../engine';
 import { mergeEngineContext } from '../kubeconfig';
 
 export interface TestEngine {
@@ -25,6 +25,8 @@ export interface TestEngineOptions {
   workloads?: boolean;
   /** reuse a state dir (engine restart tests); it is removed by stop() all the same */
   stateDir?: string;
+  /** further engine options (metrics interval, HPA sync period, pod traffic) */
+  engine?: Pick<EngineOptions, 'metrics' | 'hpaSyncMs' | 'podTraffic'>;
 }
 
 export async function startTestEngine(opts: TestEngineOptions = {}): Promise<TestEngine> {
@@ -37,6 +39,7 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
     historySize: opts.historySize,
     runtime,
     workloads: opts.workloads ?? runtime !== false,
+    ...opts.engine,
   });
   const kubeconfig = join(stateDir, 'kubeconfig');
   mergeEngineContext(kubeconfig, { name: 'skiff', server: engine.url, caCert: engine.pki.caCert, token: engine.pki.token });
