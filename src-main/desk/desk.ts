@@ -39,6 +39,8 @@ export interface DeskOptions {
   batchMs?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** How long an informer outlives its last subscriber (default 60 s). */
+  feedLingerMs?: number;
 }
 
 /** Open terminals are bounded: each holds a WebSocket to a cluster. */
@@ -61,6 +63,7 @@ export class Desk {
       batchMs: options.batchMs,
       retryMinMs: options.retryMinMs,
       retryMaxMs: options.retryMaxMs,
+      lingerMs: options.feedLingerMs,
     });
   }
 

@@ -130,14 +130,19 @@ export function ResourceView({ kind }: { kind: ResourceKind }): JSX.Element {
   const [sort, setSort] = useState<SortSpec | null>(kind === 'events' ? { column: 'lastSeen', direction: 'asc' } : { column: 'name', direction: 'asc' });
   const allNamespaces = namespace === null && !isClusterScoped(kind);
   const columns = useMemo(() => columnsFor(kind, now, allNamespaces), [kind, now, allNamespaces]) as ReturnType<typeof columnsFor<ResourceKind>>;
+  // Sort keys never depend on the clock: sorting thousands of rows must not be redone every second with the age column.
+  const sortColumns = useMemo(() => columnsFor(kind, 0, true), [kind]) as ReturnType<typeof columnsFor<ResourceKind>>;
   const labelFilter = parseLabelFilter(labelText);
 
   const rows = useMemo(() => {
     const labels = parseLabelFilter(labelText);
-    const filtered = feed.rows.filter((r: AnyRow) => matchesText(searchableText(r), text) && (labels === null || matchesLabels(r.labels, labels)));
-    const column = sort === null ? undefined : columns.find((c) => c.id === sort.column);
+    const filtering = text.trim() !== '' || (labels !== null && labels.length > 0);
+    const filtered = filtering
+      ? feed.rows.filter((r: AnyRow) => matchesText(searchableText(r), text) && (labels === null || matchesLabels(r.labels, labels)))
+      : feed.rows;
+    const column = sort === null ? undefined : sortColumns.find((c) => c.id === sort.column);
     return column?.sortValue !== undefined && sort !== null ? sortRows(filtered, column.sortValue, sort.direction) : filtered;
-  }, [feed.rows, text, labelText, sort, columns]);
+  }, [feed.rows, text, labelText, sort, sortColumns]);
 
   const selectedRef = route.view === 'kind' ? route.selected : undefined;
   const selected = selectedRef === undefined ? undefined : feed.rows.find((r: AnyRow) => r.name === selectedRef.name && (isClusterScoped(kind) || r.namespace === selectedRef.namespace));
