@@ -4,10 +4,12 @@ import type { ResourceKind } from '../../src-main/contract/kinds';
 import { isClusterScoped, KIND_NAMES } from '../../src-main/contract/kinds';
 import type { AnyRow, RowOf } from '../../src-main/contract/rows';
 import { DeploymentPanel } from '../components/deployment-panel';
+import { HpaPanel } from '../components/hpa-panel';
 import { columnsFor, KIND_LABELS, searchableText } from '../components/kind-columns';
 import { ObjectYaml } from '../components/object-yaml';
 import { PodDetailPanel, Tabs } from '../components/pod-detail-panel';
 import { SecretValues } from '../components/secret-values';
+import { ServicePanel } from '../components/service-panel';
 import { ErrorNote, KeyValues, Section, Tag, TextInput } from '../components/ui';
 import { VirtualTable } from '../components/virtual-table';
 import { useConsole } from '../console-state';
@@ -62,19 +64,8 @@ function DetailPanel({ context, kind, row, onClose }: { context: string; kind: R
                 <p className="mt-2 text-xs text-slate-500">Values are in the YAML tab.</p>
               </Section>
             )}
-            {kind === 'services' && (
-              <Section title="Ports">
-                <ul className="text-sm">
-                  {(row as RowOf<'services'>).ports.map((p, i) => (
-                    <li key={i} className="font-mono text-xs">
-                      {p.name ?? ''} {p.port} → {p.targetPort ?? p.port}/{p.protocol}
-                      {p.nodePort !== null ? ` (node port ${p.nodePort})` : ''}
-                    </li>
-                  ))}
-                </ul>
-                <ServiceEndpoints context={context} namespace={namespace ?? 'default'} name={row.name} />
-              </Section>
-            )}
+            {kind === 'services' && namespace !== undefined && <ServicePanel context={context} namespace={namespace} name={row.name} />}
+            {kind === 'hpa' && <HpaPanel context={context} row={row as RowOf<'hpa'>} />}
             {kind === 'events' && (
               <Section title="Message">
                 <p className="text-sm">{(row as RowOf<'events'>).message}</p>
@@ -98,25 +89,6 @@ function DetailPanel({ context, kind, row, onClose }: { context: string; kind: R
       </div>
       {body}
     </aside>
-  );
-}
-
-function ServiceEndpoints({ context, namespace, name }: { context: string; namespace: string; name: string }): JSX.Element {
-  const endpoints = useResourceFeed(context, 'endpoints', namespace);
-  const mine = endpoints.rows.find((e) => e.name === name);
-  return (
-    <div className="mt-2 text-sm">
-      <div className="text-xs text-slate-500">Endpoints</div>
-      {mine === undefined || mine.addresses.length === 0 ? (
-        <p className="text-xs text-slate-500">None ready.</p>
-      ) : (
-        mine.addresses.map((a) => (
-          <div key={a.ip} className="font-mono text-xs">
-            {a.ip} {a.podName !== null ? `(${a.podName})` : ''} {a.ready ? '' : 'not ready'}
-          </div>
-        ))
-      )}
-    </div>
   );
 }
 
