@@ -39,7 +39,7 @@ const OPEN = 1;
  * Subscriptions that start over cleanly on a new connection (each begins with the full current state).
  * Logs and terminals would repeat lines or open a new shell, so they end with a `disconnected` error instead.
  */
-const RESUMABLE = new Set(['onResources', 'onContexts', 'onEngineStatus']);
+const RESUMABLE = new Set(['onResources', 'onContexts', 'onEngineStatus', 'onPodMetrics']);
 
 /**
  * The contract over WebSocket (web mode), indistinguishable from the preload's bridge to the page:

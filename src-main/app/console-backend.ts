@@ -5,7 +5,7 @@ import { kubeconfigPaths } from '../desk/kubeconfig-loader';
 import { readRuntime } from '../engine/runtime-file';
 import type { CallDispatcher } from './call-dispatcher';
 import { createCallDispatcher } from './call-dispatcher';
-import type { EngineStatusSource } from './contract-handlers';
+import type { EngineStatusSource, ExternalOpener } from './contract-handlers';
 import { createCallHandlers, createSubscriptionHandlers, disabledEngine } from './contract-handlers';
 import { EngineSupervisor } from './engine-supervisor';
 import type { ShellService } from './service-lifecycle';
@@ -18,6 +18,8 @@ export interface ConsoleBackendOptions {
   engineCommand: { command: string; args: string[]; env?: NodeJS.ProcessEnv } | null;
   onEngineOutput?: (line: string) => void;
   onHandlerError?: (name: string, error: unknown) => void;
+  /** The desktop app's shell.openExternal (for validated port-forward URLs); web mode has none. */
+  openExternal?: ExternalOpener;
 }
 
 /** Everything behind the contract, ready to bind to a transport (IPC or WebSocket). */
@@ -81,7 +83,7 @@ export function createConsoleBackend(options: ConsoleBackendOptions): ConsoleBac
     desk,
     engine,
     supervisor,
-    dispatch: createCallDispatcher(createCallHandlers(desk, engine, options.info), options.onHandlerError),
+    dispatch: createCallDispatcher(createCallHandlers(desk, engine, options.info, options.openExternal), options.onHandlerError),
     subscriptions: createSubscriptionHandlers(desk, engine),
     services,
   };

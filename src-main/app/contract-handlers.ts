@@ -1,5 +1,6 @@
 import type { EngineStatus } from '../contract/cluster';
 import type { AppInfo } from '../contract/contract';
+import { ClusterCallError, DeskError, toClusterError } from '../desk/cluster-error';
 import type { Desk } from '../desk/desk';
 import type { CallHandlers } from './call-dispatcher';
 import type { SubscriptionHandlers } from './subscription-host';
@@ -26,11 +27,22 @@ export function disabledEngine(): EngineStatusSource {
   return { status: () => status, onChange: () => () => {}, restart: () => Promise.resolve(status) };
 }
 
+/**
+ * Opens a URL the contract already validated (http://127.0.0.1:<port>/) outside the app: Electron's
+ * shell.openExternal. Web mode has none: its page opens a tab.
+ */
+export type ExternalOpener = (url: string) => Promise<void>;
+
 /** Binds every call of the contract to the desk and the engine supervisor (shared by IPC and WebSocket). */
-export function createCallHandlers(desk: Desk, engine: EngineStatusSource, info: AppInfo): CallHandlers {
+export function createCallHandlers(desk: Desk, engine: EngineStatusSource, info: AppInfo, openExternal?: ExternalOpener): CallHandlers {
   return {
     'app.version': () => ({ version: info.version }),
     'app.info': () => info,
+    'app.openExternal': async ({ url }) => {
+      if (openExternal === undefined) throw new ClusterCallError(toClusterError(new DeskError('forbidden', 'this console opens URLs in the page (web mode): no external browser here'), null));
+      await openExternal(url);
+      return null;
+    },
     'engine.status': () => engine.status(),
     'engine.restart': () => engine.restart(),
     'contexts.list': () => desk.listContexts(),
@@ -49,6 +61,8 @@ export function createCallHandlers(desk: Desk, engine: EngineStatusSource, info:
     'deployments.setPaused': (input) => desk.setPaused(input),
     'deployments.history': (input) => desk.history(input),
     'deployments.rollback': (input) => desk.rollback(input),
+    'hpa.detail': (input) => desk.hpaDetail(input),
+    'services.detail': (input) => desk.serviceDetail(input),
     'exec.write': (input) => desk.execWrite(input),
     'exec.resize': (input) => desk.execResize(input),
   };
@@ -64,5 +78,7 @@ export function createSubscriptionHandlers(desk: Desk, engine: EngineStatusSourc
     onResources: (input, emit) => desk.watchResources(input, emit),
     onLogs: (input, emit) => desk.streamLogs(input, emit),
     onExec: (input, emit) => desk.openExec(input, emit),
+    onPodMetrics: (input, emit) => desk.watchPodMetrics(input, emit),
+    onPortForward: (input, emit) => desk.openPortForward(input, emit),
   };
 }

@@ -1,9 +1,10 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { defaultStateDir } from '../cli/paths';
 import { createConsoleBackend } from './console-backend';
 import { contentSecurityPolicy } from './content-security-policy';
 import { bindContractToIpc, bindSubscriptionsToIpc } from './ipc-bridge';
+import { isOpenableForwardUrl } from './external-url';
 import { createMainWindow } from './main-window';
 import { resolveRendererLocation } from './renderer-location';
 import { registerRendererScheme, serveRendererFiles } from './renderer-protocol';
@@ -38,6 +39,11 @@ const backend = createConsoleBackend({
         },
   onEngineOutput: (line) => console.log(`engine: ${line}`),
   onHandlerError: (name, error) => console.error(`skiff: ${name} failed`, error),
+  // The contract already refused anything but http://127.0.0.1:<port>/; parse it once more before the OS sees it.
+  openExternal: async (url) => {
+    if (!isOpenableForwardUrl(url)) throw new Error(`refused to open ${JSON.stringify(url.slice(0, 80))}`);
+    await shell.openExternal(url);
+  },
 });
 
 // The window never waits on the services, and a failed engine does not close the app: the console still

@@ -7,7 +7,7 @@ function handlersWith(some: Partial<SubscriptionHandlers>): SubscriptionHandlers
   const refuse = (): never => {
     throw new Error('not in this test');
   };
-  return { onEngineStatus: refuse, onContexts: refuse, onResources: refuse, onLogs: refuse, onExec: refuse, ...some };
+  return { onEngineStatus: refuse, onContexts: refuse, onResources: refuse, onLogs: refuse, onExec: refuse, onPodMetrics: refuse, onPortForward: refuse, ...some };
 }
 
 describe('createSubscriptionHost', () => {

@@ -7,6 +7,7 @@ import type { Validator } from './validate';
 const validCalls: { [C in CallName]: CallInput<C> } = {
   'app.version': undefined,
   'app.info': undefined,
+  'app.openExternal': { url: 'http://127.0.0.1:43123/' },
   'engine.status': undefined,
   'engine.restart': undefined,
   'contexts.list': undefined,
@@ -25,6 +26,8 @@ const validCalls: { [C in CallName]: CallInput<C> } = {
   'deployments.setPaused': { context: 'skiff', namespace: 'default', name: 'web', paused: true },
   'deployments.history': { context: 'skiff', namespace: 'default', name: 'web' },
   'deployments.rollback': { context: 'skiff', namespace: 'default', name: 'web', revision: 2 },
+  'hpa.detail': { context: 'skiff', namespace: 'default', name: 'web' },
+  'services.detail': { context: 'skiff', namespace: 'default', name: 'web' },
   'exec.write': { sessionId: 'a1b2-c3', data: 'ls\r' },
   'exec.resize': { sessionId: 'a1b2-c3', cols: 120, rows: 40 },
 };
@@ -43,6 +46,8 @@ const validSubscriptions: { [S in SubscriptionName]: SubscriptionInput<S> } = {
     tailLines: 100,
   },
   onExec: { context: 'skiff', namespace: 'default', pod: 'web-1', container: 'web', command: ['sh'], cols: 80, rows: 24 },
+  onPodMetrics: { context: 'skiff', namespace: 'default' },
+  onPortForward: { context: 'skiff', namespace: 'default', service: 'web', port: 80 },
 };
 
 /** Values of the wrong type for any field of any input. */
@@ -102,6 +107,29 @@ describe('contract calls', () => {
   it.each(Object.keys(calls) as CallName[])('%s rejects malformed input', (name) => {
     const validator = calls[name].input as Validator<unknown>;
     for (const { input, why } of malformedVariants(validCalls[name])) expectRejected(validator, input, `${name}: ${why}`);
+  });
+
+  it('opens only port-forward URLs on 127.0.0.1', () => {
+    const open = calls['app.openExternal'].input;
+    expect(open({ url: 'http://127.0.0.1:8080/' }).ok).toBe(true);
+    expect(open({ url: 'http://127.0.0.1:65535/' }).ok).toBe(true);
+    for (const url of [
+      'https://127.0.0.1:8080/',
+      'http://localhost:8080/',
+      'http://127.0.0.1:65536/',
+      'http://127.0.0.1:0/',
+      'http://127.0.0.1:8080/admin',
+      'http://127.0.0.1:8080/@evil.example',
+      'http://127.0.0.1:8080',
+      'http://127.0.0.2:8080/',
+      'http://evil.example/?http://127.0.0.1:1/',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      ' http://127.0.0.1:8080/',
+    ]) {
+      expect(open({ url }), url).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    }
+    expect(calls['app.openExternal'].input({ url: 'http://127.0.0.1:99999/' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/url/) } });
   });
 
   it('ties the namespace to the kind', () => {

@@ -8,7 +8,10 @@ import type {
   LogsInput,
   NamespacedName,
   ObjectRef,
+  OpenExternalInput,
   PauseInput,
+  PodMetricsInput,
+  PortForwardInput,
   ReplaceInput,
   ResourcesInput,
   RevealInput,
@@ -24,7 +27,10 @@ import {
   logsInput,
   namespacedName,
   objectRef,
+  openExternalInput,
   pauseInput,
+  podMetricsInput,
+  portForwardInput,
   replaceInput,
   resourcesInput,
   revealInput,
@@ -32,6 +38,7 @@ import {
   scaleInput,
 } from './inputs';
 import type { ApplyResult, DeploymentHistory, ObjectWithYaml, PodDetail, RevealedSecret } from './objects';
+import type { HpaDetail, PodMetricsEvent, PortForwardEvent, ServiceDetail } from './observability';
 import type { ExecEvent, LogEvent, ResourceEvent } from './streams';
 import type { Validator } from './validate';
 import { noInput } from './validate';
@@ -79,6 +86,11 @@ export interface DeleteResult {
 const callSpecs = {
   'app.version': defineCall<undefined, AppVersion>(noInput),
   'app.info': defineCall<undefined, AppInfo>(noInput),
+  /**
+   * Opens a port-forward URL (http://127.0.0.1:<port>/ only) in the user's browser: the desktop app's
+   * shell.openExternal. Web mode answers `forbidden`: the page opens a tab itself.
+   */
+  'app.openExternal': defineCall<OpenExternalInput, null>(openExternalInput),
 
   'engine.status': defineCall<undefined, EngineStatus>(noInput),
   /** Restarts a managed engine (no-op for attached or disabled ones: the status says why). */
@@ -118,6 +130,11 @@ const callSpecs = {
   'deployments.history': defineCall<NamespacedName, DeploymentHistory>(namespacedName),
   /** As `kubectl rollout undo --to-revision`: copies that ReplicaSet's template into the Deployment. */
   'deployments.rollback': defineCall<RollbackInput, RollbackResult>(rollbackInput),
+
+  /** An HPA: targets against current values per metric, replicas, conditions and recent scaling decisions. */
+  'hpa.detail': defineCall<NamespacedName, HpaDetail>(namespacedName),
+  /** A Service: ports, endpoints, and requests per second per endpoint when the cluster reports them. */
+  'services.detail': defineCall<NamespacedName, ServiceDetail>(namespacedName),
 
   /** Sends input to an exec session opened by `onExec`. */
   'exec.write': defineCall<ExecWriteInput, null>(execWriteInput),
@@ -159,6 +176,10 @@ const subscriptionSpecs = {
   onLogs: defineSubscription<LogsInput, LogEvent>(logsInput),
   /** A terminal session: `started` gives the id for exec.write/resize; disposing it closes the session. */
   onExec: defineSubscription<ExecInput, ExecEvent>(execInput),
+  /** CPU and memory of pods (metrics.k8s.io), sampled every ~10 s into a ring of a few minutes. */
+  onPodMetrics: defineSubscription<PodMetricsInput, PodMetricsEvent>(podMetricsInput),
+  /** A port-forward from 127.0.0.1 to a ready pod behind a Service port; disposing it stops the forward. */
+  onPortForward: defineSubscription<PortForwardInput, PortForwardEvent>(portForwardInput),
 } as const;
 
 export type SubscriptionName = keyof typeof subscriptionSpecs;

@@ -10,3 +10,4 @@ export * from './rows';
 export * from './streams';
 export * from './subscription-message';
 export * from './ws-protocol';
+export * from './observability';

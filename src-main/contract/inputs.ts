@@ -231,3 +231,41 @@ export const execResizeInput: Validator<ExecResizeInput> = exactObject<ExecResiz
   cols: integer(1, 1000),
   rows: integer(1, 1000),
 });
+
+export interface PodMetricsInput {
+  context: string;
+  /** Absent: every namespace. */
+  namespace?: string;
+}
+
+export const podMetricsInput: Validator<PodMetricsInput> = exactObject<PodMetricsInput>({
+  context: contextName,
+  namespace: optional(labelName),
+});
+
+export interface PortForwardInput {
+  context: string;
+  namespace: string;
+  service: string;
+  /** The Service port (spec.ports[].port), not the pod's. */
+  port: number;
+}
+
+export const portForwardInput: Validator<PortForwardInput> = exactObject<PortForwardInput>({
+  context: contextName,
+  namespace: labelName,
+  service: objectName,
+  port: integer(1, 65_535),
+});
+
+/** The only URLs the app opens outside itself: a port-forward on this machine. */
+export const LOCAL_FORWARD_URL = /^http:\/\/127\.0\.0\.1:([1-9][0-9]{0,4})\/$/;
+
+export interface OpenExternalInput {
+  url: string;
+}
+
+export const openExternalInput: Validator<OpenExternalInput> = refine(
+  exactObject<OpenExternalInput>({ url: nonEmptyString(32, LOCAL_FORWARD_URL, 'a port-forward URL, http://127.0.0.1:<port>/') }),
+  ({ url }) => (Number(LOCAL_FORWARD_URL.exec(url)?.[1]) <= 65_535 ? null : 'url: the port must be at most 65535'),
+);

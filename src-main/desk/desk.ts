@@ -9,6 +9,8 @@ import type {
   NamespacedName,
   ObjectRef,
   PauseInput,
+  PodMetricsInput,
+  PortForwardInput,
   ReplaceInput,
   ResourcesInput,
   RevealInput,
@@ -17,6 +19,7 @@ import type {
 } from '../contract/inputs';
 import type { ResourceKind } from '../contract/kinds';
 import type { ApplyResult, DeploymentHistory, ObjectWithYaml, PodDetail, RevealedSecret } from '../contract/objects';
+import type { HpaDetail, PodMetricsEvent, PortForwardEvent, ServiceDetail } from '../contract/observability';
 import type { ExecEvent, LogEvent, ResourceEvent, ResourceEventOf } from '../contract/streams';
 import { ClusterCallError, DeskError, toClusterError } from './cluster-error';
 import type { ContextClient } from './context-registry';
@@ -26,7 +29,12 @@ import { ExecSession } from './exec-session';
 import { collectionPath } from './kind-catalog';
 import { kubeRequest } from './kube-http';
 import { list, record, text } from './json-fields';
+import { hpaDetail } from './hpa-detail';
 import { LogSession } from './log-session';
+import type { SamplerOptions } from './metrics/pod-metrics-sampler';
+import { PodMetricsSampler } from './metrics/pod-metrics-sampler';
+import { PortForwardSession } from './port-forward-session';
+import { serviceDetail } from './service-detail';
 import { applyYaml, deleteObject, getObject, replaceObject } from './object-actions';
 import { podDetail, revealSecret } from './pod-detail';
 import { ResourceFeeds } from './resource-feeds';
@@ -39,7 +47,14 @@ export interface DeskOptions {
   batchMs?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** How long an informer outlives its last subscriber (default 60 s). */
+  feedLingerMs?: number;
+  /** Pod metrics sampling (interval ~10 s, a ring of 30 points). */
+  podMetrics?: SamplerOptions;
 }
+
+/** Open port-forwards are bounded: each holds a listening port and API connections. */
+const MAX_PORT_FORWARDS = 32;
 
 /** Open terminals are bounded: each holds a WebSocket to a cluster. */
 const MAX_EXEC_SESSIONS = 64;
@@ -54,6 +69,9 @@ export class Desk {
   private readonly feeds: ResourceFeeds;
   private readonly logSessions = new Set<LogSession>();
   private readonly execSessions = new Map<string, ExecSession>();
+  private readonly samplers = new Map<string, PodMetricsSampler>();
+  private readonly forwards = new Set<PortForwardSession>();
+  private readonly podMetricsOptions: SamplerOptions | undefined;
 
   constructor(options: DeskOptions) {
     this.contexts = new ContextRegistry({ paths: options.kubeconfigPaths, localContext: options.localContext });
@@ -61,7 +79,9 @@ export class Desk {
       batchMs: options.batchMs,
       retryMinMs: options.retryMinMs,
       retryMaxMs: options.retryMaxMs,
+      lingerMs: options.feedLingerMs,
     });
+    this.podMetricsOptions = options.podMetrics;
   }
 
   /** Runs `action` against a context; a failure becomes a classified error and updates the context's status. */
@@ -182,6 +202,58 @@ export class Desk {
     return this.withContext(input.context, (client) => rollbackDeployment(client, input.namespace, input.name, input.revision));
   }
 
+  hpaDetail(input: NamespacedName): Promise<HpaDetail> {
+    return this.withContext(input.context, (client) => hpaDetail(client, input.namespace, input.name));
+  }
+
+  serviceDetail(input: NamespacedName): Promise<ServiceDetail> {
+    return this.withContext(input.context, (client) => serviceDetail(client, input.namespace, input.name));
+  }
+
+  /** PodMetrics of a namespace (or all), one sampler per (context, namespace) shared by every subscriber. */
+  watchPodMetrics(input: PodMetricsInput, emit: (event: PodMetricsEvent) => void): () => void {
+    const key = JSON.stringify([input.context, input.namespace ?? null]);
+    let sampler = this.samplers.get(key);
+    if (sampler === undefined) {
+      let client: ContextClient;
+      try {
+        client = this.contexts.client(input.context);
+      } catch (error) {
+        emit({ type: 'error', error: toClusterError(error, null) });
+        return () => {};
+      }
+      sampler = new PodMetricsSampler(client, input.namespace, this.podMetricsOptions);
+      this.samplers.set(key, sampler);
+    }
+    const active = sampler;
+    const unsubscribe = active.subscribe(emit);
+    return () => {
+      unsubscribe();
+      if (active.subscriberCount === 0 && this.samplers.get(key) === active) {
+        this.samplers.delete(key);
+        active.stop();
+      }
+    };
+  }
+
+  /** A port-forward to a ready pod behind a Service port, on 127.0.0.1; disposing stops it. */
+  openPortForward(input: PortForwardInput, emit: (event: PortForwardEvent) => void): () => void {
+    let client: ContextClient;
+    try {
+      client = this.contexts.client(input.context);
+      if (this.forwards.size >= MAX_PORT_FORWARDS) throw new DeskError('forbidden', `too many port-forwards (at most ${MAX_PORT_FORWARDS})`);
+    } catch (error) {
+      emit({ type: 'error', error: toClusterError(error, null) });
+      return () => {};
+    }
+    const session = new PortForwardSession(client, input, emit);
+    this.forwards.add(session);
+    void session.start();
+    return () => {
+      if (this.forwards.delete(session)) session.stop();
+    };
+  }
+
   /** A snapshot then batched changes; a context that cannot be used gets an error event (and no feed). */
   watchResources(input: ResourcesInput, emit: (event: ResourceEvent) => void): () => void {
     try {
@@ -241,13 +313,17 @@ export class Desk {
   }
 
   /** Counts of what is open, for leak checks in tests. */
-  openHandles(): { feeds: number; logs: number; execs: number } {
-    return { feeds: this.feeds.size, logs: this.logSessions.size, execs: this.execSessions.size };
+  openHandles(): { feeds: number; logs: number; execs: number; samplers: number; forwards: number } {
+    return { feeds: this.feeds.size, logs: this.logSessions.size, execs: this.execSessions.size, samplers: this.samplers.size, forwards: this.forwards.size };
   }
 
   async stop(): Promise<void> {
     for (const session of this.execSessions.values()) session.close();
     this.execSessions.clear();
+    for (const sampler of this.samplers.values()) sampler.stop();
+    this.samplers.clear();
+    for (const forward of this.forwards) forward.stop('the console is stopping');
+    this.forwards.clear();
     const logs = [...this.logSessions];
     this.logSessions.clear();
     await Promise.all([...logs.map((s) => s.stop()), this.feeds.stop()]);

@@ -8,6 +8,7 @@ import { useCall } from '../hooks/use-call';
 import { useNow } from '../hooks/use-now';
 import { formatAge, podStatusHealth } from '../lib/format';
 import { ContainerStateView } from './container-state';
+import { PodUsage } from './pod-usage';
 import { ObjectYaml } from './object-yaml';
 import { StatusBadge } from './status-badge';
 import { Button, ErrorNote, KeyValues, Section, Tag } from './ui';
@@ -90,7 +91,6 @@ function PodDetails({ detail, context }: { detail: PodDetail; context: string })
   const logs = (container?: string): void =>
     navigate({ view: 'logs', namespace: detail.namespace, target: { kind: 'pod', pod: detail.name, ...(container !== undefined ? { container } : {}) } });
   const shell = (container: string): void => navigate({ view: 'shell', namespace: detail.namespace, pod: detail.name, container });
-  void context;
   return (
     <div className="min-h-0 flex-1 overflow-auto">
       <Section title="Pod" actions={<Button onClick={() => logs()}>All logs</Button>}>
@@ -107,6 +107,7 @@ function PodDetails({ detail, context }: { detail: PodDetail; context: string })
           ]}
         />
       </Section>
+      <PodUsage context={context} namespace={detail.namespace} name={detail.name} />
       <Section title="Containers">
         {[...detail.initContainers, ...detail.containers].map((c) => (
           <ContainerCard key={`${c.init}-${c.name}`} container={c} onLogs={() => logs(c.name)} onShell={() => shell(c.name)} />

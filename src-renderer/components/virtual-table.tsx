@@ -49,7 +49,8 @@ function RowView<R>({ row, columns, template, selected, active, index, testId, o
       className={`grid cursor-default items-center gap-3 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${
         selected ? 'bg-sky-100 dark:bg-sky-900/40' : active ? 'bg-slate-100 dark:bg-slate-800/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'
       }`}
-      style={{ gridTemplateColumns: template, height: ROW_HEIGHT }}
+      // Containment: a row's layout and paint never reach outside it, so rows entering the window stay cheap.
+      style={{ gridTemplateColumns: template, height: ROW_HEIGHT, contain: 'strict' }}
       onClick={() => onClick(index)}
     >
       {columns.map((c) => (
@@ -71,7 +72,8 @@ const Row = memo(RowView) as typeof RowView;
 export function VirtualTable<R>(props: VirtualTableProps<R>): JSX.Element {
   const { rows, columns, rowKey, rowTestId, selectedKey, onSelect, sort, onSort, label, empty } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  // The first row in view, not the pixel offset: scrolling within a row re-renders nothing.
+  const [firstRow, setFirstRow] = useState(0);
   const [viewport, setViewport] = useState(600);
   const [active, setActive] = useState(0);
   const template = columns.map((c) => c.width).join(' ');
@@ -132,7 +134,7 @@ export function VirtualTable<R>(props: VirtualTableProps<R>): JSX.Element {
     }
   };
 
-  const win = virtualWindow(rows.length, ROW_HEIGHT, scrollTop, viewport);
+  const win = virtualWindow(rows.length, ROW_HEIGHT, firstRow * ROW_HEIGHT, viewport);
   const visible = rows.slice(win.start, win.end);
 
   return (
@@ -162,7 +164,7 @@ export function VirtualTable<R>(props: VirtualTableProps<R>): JSX.Element {
         tabIndex={0}
         data-testid="table-body"
         className="relative min-h-0 flex-1 overflow-auto outline-none focus-visible:ring-2 focus-visible:ring-sky-500/50"
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={(e) => setFirstRow(Math.floor(e.currentTarget.scrollTop / ROW_HEIGHT))}
         onKeyDown={onKeyDown}
       >
         {rows.length === 0 ? (

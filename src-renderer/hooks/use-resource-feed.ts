@@ -18,7 +18,7 @@ export interface FeedState<K extends ResourceKind> {
  * Subscribes to one kind (one namespace or all). Events are applied to a RowStore as they come and the
  * component re-renders at most once per animation frame, however many batches arrived in between.
  */
-export function useResourceFeed<K extends ResourceKind>(context: string | null, kind: K, namespace: string | null, enabled = true): FeedState<K> {
+export function useResourceFeed<K extends ResourceKind>(context: string | null, kind: K, namespace: string | null, enabled = true, labelSelector?: string): FeedState<K> {
   const [state, setState] = useState<FeedState<K>>({ rows: [], ready: false, error: null, retryInMs: null });
 
   useEffect(() => {
@@ -37,7 +37,8 @@ export function useResourceFeed<K extends ResourceKind>(context: string | null, 
     const schedule = (): void => {
       if (frame === null) frame = requestAnimationFrame(flush);
     };
-    const input = namespace === null || kind === 'namespaces' || kind === 'nodes' ? { context, kind } : { context, kind, namespace };
+    const scoped = namespace === null || kind === 'namespaces' || kind === 'nodes' ? { context, kind } : { context, kind, namespace };
+    const input = labelSelector === undefined ? scoped : { ...scoped, labelSelector };
     const dispose = subscribe(
       'onResources',
       input,
@@ -66,7 +67,7 @@ export function useResourceFeed<K extends ResourceKind>(context: string | null, 
       if (frame !== null) cancelAnimationFrame(frame);
       dispose();
     };
-  }, [context, kind, namespace, enabled]);
+  }, [context, kind, namespace, enabled, labelSelector]);
 
   return state;
 }

@@ -68,13 +68,17 @@ export interface SortSpec {
   direction: 'asc' | 'desc';
 }
 
+// One collator for every comparison: `localeCompare` with options builds a new one per call, which made
+// sorting 5,000 rows take hundreds of milliseconds.
+const naturalOrder = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 /** Compares with numbers numerically, strings naturally ("pod-2" < "pod-10"), nulls last. */
 export function compareValues(a: SortValue, b: SortValue): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
+  return naturalOrder.compare(String(a), String(b));
 }
 
 /** A sorted copy; ties keep their input order. */

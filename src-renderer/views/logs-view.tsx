@@ -24,6 +24,21 @@ function Toggle({ label, checked, onChange, testId }: { label: string; checked: 
   );
 }
 
+/** The lines the view shows: the ring itself while following, else a filtered or paused copy. */
+interface LogLines {
+  length: number;
+  at(index: number): LogEntry | undefined;
+}
+
+function visibleLines(lines: LogLines, start: number, end: number): LogEntry[] {
+  const out: LogEntry[] = [];
+  for (let i = start; i < end && i < lines.length; i++) {
+    const line = lines.at(i);
+    if (line !== undefined) out.push(line);
+  }
+  return out;
+}
+
 /** Streaming logs of a pod (one or all containers) or of every pod of a Deployment, merged. */
 export function LogsView({ namespace, target }: { namespace: string; target: LogTarget }): JSX.Element {
   const { context, navigate } = useConsole();
@@ -94,9 +109,19 @@ export function LogsView({ namespace, target }: { namespace: string; target: Log
 
   // Following: stick to the bottom. Scrolling up pauses (the view freezes); scrolling back down or Resume follows again.
   const [paused, setPaused] = useState<LogEntry[] | null>(null);
-  const all = useMemo(() => ring.current.toArray(), [version]);
-  const shown = useMemo(() => filterLogEntries(paused ?? all, query), [paused, all, query]);
-  const newSincePause = paused === null ? 0 : Math.max(0, (all[all.length - 1]?.seq ?? 0) - (paused[paused.length - 1]?.seq ?? 0));
+  // Following without a filter (the common case at thousands of lines/s), the view reads the ring in place: no
+  // copy of up to 50,000 lines per frame. A pause or a filter works on a copy.
+  const buffer = ring.current;
+  const totalLines = buffer.length;
+  const shown: LogLines = useMemo(() => {
+    if (paused === null && query.trim() === '') return { length: buffer.length, at: (i: number) => buffer.at(i) };
+    const lines = filterLogEntries(paused ?? buffer.toArray(), query);
+    return { length: lines.length, at: (i: number) => lines[i] };
+    // `version` changes with every batch of lines: the ring is mutated in place.
+  }, [paused, query, buffer, version]);
+  const lastSeq = buffer.at(totalLines - 1)?.seq ?? 0;
+  const newSincePause = paused === null ? 0 : Math.max(0, lastSeq - (paused[paused.length - 1]?.seq ?? 0));
+  const pause = (): void => setPaused(buffer.toArray());
 
   const scroller = useRef<HTMLDivElement>(null);
   // Scroll events caused by following itself are not the user's: only the user's scrolling pauses.
@@ -127,7 +152,7 @@ export function LogsView({ namespace, target }: { namespace: string; target: Log
     if (programmaticTop.current !== null && Math.abs(el.scrollTop - programmaticTop.current) < 2) return;
     programmaticTop.current = null;
     const bottom = isAtBottom(el.scrollTop, el.scrollHeight, el.clientHeight, LINE_HEIGHT);
-    if (!bottom && paused === null) setPaused(all);
+    if (!bottom && paused === null) pause();
     else if (bottom && paused !== null && newSincePause === 0) setPaused(null);
   };
 
@@ -178,7 +203,7 @@ export function LogsView({ namespace, target }: { namespace: string; target: Log
       </div>
       <div className="flex items-center gap-3 border-b border-slate-200 px-4 py-1 text-xs text-slate-500 dark:border-slate-800" data-testid="log-status">
         <span data-testid="log-count">
-          {shown.length === all.length ? `${all.length} lines` : `${shown.length} of ${all.length} lines match`}
+          {shown.length === totalLines ? `${totalLines} lines` : `${shown.length} of ${totalLines} lines match`}
         </span>
         {ring.current.dropped + dropped > 0 && <span>{ring.current.dropped + dropped} older lines dropped (buffer {LOG_BUFFER_LINES.toLocaleString()})</span>}
         {streams.map((s) => (
@@ -199,12 +224,12 @@ export function LogsView({ namespace, target }: { namespace: string; target: Log
           onScroll={onScroll}
           onWheel={(e) => {
             // Pause at once on a scroll up, before the next batch of lines can pull the view back down.
-            if (e.deltaY < 0 && paused === null && (scroller.current?.scrollTop ?? 0) > 0) setPaused(all);
+            if (e.deltaY < 0 && paused === null && (scroller.current?.scrollTop ?? 0) > 0) pause();
           }}
           className="absolute inset-0 overflow-auto bg-slate-50 font-mono text-xs dark:bg-slate-900" data-testid="log-lines" tabIndex={0}>
           <div style={{ height: win.totalHeight, position: 'relative' }}>
             <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
-              {shown.slice(win.start, win.end).map((line) => (
+              {visibleLines(shown, win.start, win.end).map((line) => (
                 <div key={line.seq} className="px-3 whitespace-pre" style={{ height: LINE_HEIGHT, lineHeight: `${LINE_HEIGHT}px` }} data-testid="log-line">
                   {line.time !== null && <span className="mr-2 text-slate-400">{line.time}</span>}
                   {multiSource && <span className={`mr-2 ${podColour(line.pod)}`}>{target.kind === 'deployment' ? line.pod : line.container}</span>}

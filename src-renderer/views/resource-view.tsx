@@ -4,10 +4,12 @@ import type { ResourceKind } from '../../src-main/contract/kinds';
 import { isClusterScoped, KIND_NAMES } from '../../src-main/contract/kinds';
 import type { AnyRow, RowOf } from '../../src-main/contract/rows';
 import { DeploymentPanel } from '../components/deployment-panel';
+import { HpaPanel } from '../components/hpa-panel';
 import { columnsFor, KIND_LABELS, searchableText } from '../components/kind-columns';
 import { ObjectYaml } from '../components/object-yaml';
 import { PodDetailPanel, Tabs } from '../components/pod-detail-panel';
 import { SecretValues } from '../components/secret-values';
+import { ServicePanel } from '../components/service-panel';
 import { ErrorNote, KeyValues, Section, Tag, TextInput } from '../components/ui';
 import { VirtualTable } from '../components/virtual-table';
 import { useConsole } from '../console-state';
@@ -62,19 +64,8 @@ function DetailPanel({ context, kind, row, onClose }: { context: string; kind: R
                 <p className="mt-2 text-xs text-slate-500">Values are in the YAML tab.</p>
               </Section>
             )}
-            {kind === 'services' && (
-              <Section title="Ports">
-                <ul className="text-sm">
-                  {(row as RowOf<'services'>).ports.map((p, i) => (
-                    <li key={i} className="font-mono text-xs">
-                      {p.name ?? ''} {p.port} → {p.targetPort ?? p.port}/{p.protocol}
-                      {p.nodePort !== null ? ` (node port ${p.nodePort})` : ''}
-                    </li>
-                  ))}
-                </ul>
-                <ServiceEndpoints context={context} namespace={namespace ?? 'default'} name={row.name} />
-              </Section>
-            )}
+            {kind === 'services' && namespace !== undefined && <ServicePanel context={context} namespace={namespace} name={row.name} />}
+            {kind === 'hpa' && <HpaPanel context={context} row={row as RowOf<'hpa'>} />}
             {kind === 'events' && (
               <Section title="Message">
                 <p className="text-sm">{(row as RowOf<'events'>).message}</p>
@@ -101,25 +92,6 @@ function DetailPanel({ context, kind, row, onClose }: { context: string; kind: R
   );
 }
 
-function ServiceEndpoints({ context, namespace, name }: { context: string; namespace: string; name: string }): JSX.Element {
-  const endpoints = useResourceFeed(context, 'endpoints', namespace);
-  const mine = endpoints.rows.find((e) => e.name === name);
-  return (
-    <div className="mt-2 text-sm">
-      <div className="text-xs text-slate-500">Endpoints</div>
-      {mine === undefined || mine.addresses.length === 0 ? (
-        <p className="text-xs text-slate-500">None ready.</p>
-      ) : (
-        mine.addresses.map((a) => (
-          <div key={a.ip} className="font-mono text-xs">
-            {a.ip} {a.podName !== null ? `(${a.podName})` : ''} {a.ready ? '' : 'not ready'}
-          </div>
-        ))
-      )}
-    </div>
-  );
-}
-
 /** One kind as a filterable, sortable, virtualized table with a detail panel for the selected object. */
 export function ResourceView({ kind }: { kind: ResourceKind }): JSX.Element {
   const { context, namespace, route, navigate } = useConsole();
@@ -130,14 +102,19 @@ export function ResourceView({ kind }: { kind: ResourceKind }): JSX.Element {
   const [sort, setSort] = useState<SortSpec | null>(kind === 'events' ? { column: 'lastSeen', direction: 'asc' } : { column: 'name', direction: 'asc' });
   const allNamespaces = namespace === null && !isClusterScoped(kind);
   const columns = useMemo(() => columnsFor(kind, now, allNamespaces), [kind, now, allNamespaces]) as ReturnType<typeof columnsFor<ResourceKind>>;
+  // Sort keys never depend on the clock: sorting thousands of rows must not be redone every second with the age column.
+  const sortColumns = useMemo(() => columnsFor(kind, 0, true), [kind]) as ReturnType<typeof columnsFor<ResourceKind>>;
   const labelFilter = parseLabelFilter(labelText);
 
   const rows = useMemo(() => {
     const labels = parseLabelFilter(labelText);
-    const filtered = feed.rows.filter((r: AnyRow) => matchesText(searchableText(r), text) && (labels === null || matchesLabels(r.labels, labels)));
-    const column = sort === null ? undefined : columns.find((c) => c.id === sort.column);
+    const filtering = text.trim() !== '' || (labels !== null && labels.length > 0);
+    const filtered = filtering
+      ? feed.rows.filter((r: AnyRow) => matchesText(searchableText(r), text) && (labels === null || matchesLabels(r.labels, labels)))
+      : feed.rows;
+    const column = sort === null ? undefined : sortColumns.find((c) => c.id === sort.column);
     return column?.sortValue !== undefined && sort !== null ? sortRows(filtered, column.sortValue, sort.direction) : filtered;
-  }, [feed.rows, text, labelText, sort, columns]);
+  }, [feed.rows, text, labelText, sort, sortColumns]);
 
   const selectedRef = route.view === 'kind' ? route.selected : undefined;
   const selected = selectedRef === undefined ? undefined : feed.rows.find((r: AnyRow) => r.name === selectedRef.name && (isClusterScoped(kind) || r.namespace === selectedRef.namespace));

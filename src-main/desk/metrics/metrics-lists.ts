@@ -1,0 +1,71 @@
+import { list, record, text } from '../json-fields';
+import { cpuMillicores, memoryBytes } from './quantity';
+
+/** One pod's usage from a PodMetrics object: its containers summed. */
+export interface PodUsage {
+  namespace: string;
+  name: string;
+  /** epoch ms of the sample (metrics `timestamp`), or null when absent or unparsable */
+  timestamp: number | null;
+  cpuMillicores: number;
+  memoryBytes: number;
+}
+
+/**
+ * Reads a metrics.k8s.io/v1beta1 PodMetricsList (`items[].containers[].usage.{cpu,memory}`). Items that are
+ * not PodMetrics, or whose containers carry no parsable usage, are skipped.
+ */
+export function parsePodMetricsList(body: unknown): PodUsage[] {
+  const out: PodUsage[] = [];
+  for (const item of list(record(body).items).map(record)) {
+    const meta = record(item.metadata);
+    const name = text(meta.name);
+    const namespace = text(meta.namespace);
+    if (name === null || namespace === null) continue;
+    let cpu = 0;
+    let memory = 0;
+    let parsed = 0;
+    for (const container of list(item.containers).map(record)) {
+      const usage = record(container.usage);
+      const c = cpuMillicores(usage.cpu);
+      const m = memoryBytes(usage.memory);
+      if (c === null && m === null) continue;
+      cpu += c ?? 0;
+      memory += m ?? 0;
+      parsed++;
+    }
+    if (parsed === 0) continue;
+    const stamp = text(item.timestamp);
+    const time = stamp === null ? NaN : Date.parse(stamp);
+    out.push({ namespace, name, timestamp: Number.isFinite(time) ? time : null, cpuMillicores: cpu, memoryBytes: memory });
+  }
+  return out;
+}
+
+/** One value of a custom.metrics.k8s.io MetricValueList item. */
+export interface MetricValue {
+  kind: string | null;
+  namespace: string | null;
+  name: string;
+  metricName: string;
+  value: number;
+}
+
+/** Reads a custom.metrics.k8s.io/v1beta1 MetricValueList (`items[].{describedObject, metricName, value}`). */
+export function parseMetricValueList(body: unknown): MetricValue[] {
+  const out: MetricValue[] = [];
+  for (const item of list(record(body).items).map(record)) {
+    const described = record(item.describedObject);
+    const name = text(described.name);
+    const value = typeof item.value === 'number' ? item.value : typeof item.value === 'string' ? parseQuantityValue(item.value) : null;
+    if (name === null || value === null) continue;
+    out.push({ kind: text(described.kind), namespace: text(described.namespace), name, metricName: text(item.metricName) ?? '', value });
+  }
+  return out;
+}
+
+function parseQuantityValue(value: string): number | null {
+  // Custom metrics values are quantities too ("1500m" requests per second is 1.5).
+  const millis = cpuMillicores(value);
+  return millis === null ? null : millis / 1000;
+}
