@@ -57,8 +57,9 @@ test.describe('services: open in browser', () => {
   test('a Service port opens in a new tab through a port-forward to its pod, and stops on request', async ({ console: page }) => {
     await applyYaml(page, HELLO);
     await openService(page);
-    // This engine serves no custom metrics: the panel says so instead of showing zeros.
-    await expect(page.getByTestId('service-requests-hint')).toContainText('requests_per_second');
+    // The engine serves custom.metrics.k8s.io (requests_per_second), so the panel shows no "not available" hint.
+    await expect(page.getByTestId('service-endpoints')).toContainText('Requests/s');
+    await expect(page.getByTestId('service-requests-hint')).toHaveCount(0);
 
     const popup = page.waitForEvent('popup');
     await page.getByTestId('open-port-80').click();

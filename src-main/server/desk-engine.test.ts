@@ -68,7 +68,7 @@ describe('desk against the engine', () => {
 
   afterAll(async () => {
     await desk?.stop();
-    expect(desk?.openHandles()).toEqual({ feeds: 0, logs: 0, execs: 0 });
+    expect(desk?.openHandles()).toEqual({ feeds: 0, logs: 0, execs: 0, forwards: 0, samplers: 0 });
     await e?.stop();
   });
 
