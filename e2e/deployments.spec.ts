@@ -68,6 +68,9 @@ test.describe('deployments', () => {
     // the one Running pod is the rolled-back one.
     const pods = panel.locator('[data-testid="deployment-pod"][data-status="Running"]');
     await expect(async () => {
+      // Clicking a pod opens its detail in place of the deployment panel: open the deployment again each time.
+      await page.getByTestId('nav-deployments').click();
+      await page.getByTestId('row-rolled').click();
       await expect(pods).toHaveCount(1, { timeout: 5_000 });
       await pods.first().getByRole('button').click({ timeout: 5_000 });
       await expect(page.getByTestId('pod-detail').getByTestId('container-image')).toHaveText('busybox:1.36', { timeout: 5_000 });
