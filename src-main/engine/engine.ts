@@ -8,6 +8,7 @@ import { KUBERNETES_SERVICE_IP } from './api/service-allocator';
 import { loadOrCreateClusterId } from './cluster-id';
 import { DeploymentController } from './controllers/deployment-controller';
 import { DockerVolumeBackend } from './controllers/docker-volume-backend';
+import { EndpointsController } from './controllers/endpoints-controller';
 import { EventRecorder } from './controllers/event-recorder';
 import { GarbageCollector } from './controllers/garbage-collector';
 import { HorizontalPodAutoscalerController } from './controllers/hpa-controller';
@@ -113,7 +114,9 @@ export class Engine {
         rs.start();
         deployments.start();
         volumes.start();
-        started.unshift(rs, deployments, volumes);
+        const endpoints = new EndpointsController(service, { events });
+        endpoints.start();
+        started.unshift(rs, deployments, volumes, endpoints);
       }
       if (runtime && docker) {
         kubelet = new Kubelet({
