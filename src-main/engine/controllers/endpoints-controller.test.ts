@@ -131,4 +131,14 @@ describe('EndpointsController', () => {
     await run();
     expect(service.list(events, 'default').items.filter((e) => e.reason === 'TargetPortNotFound')[0].count).toBe(1);
   });
+
+  it('warns once when pods listen on another port than the Service port (in-cluster clients get pod IPs)', async () => {
+    createService('remap', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
+    createService('same', { selector: { app: 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] });
+    createPod('a', '172.18.0.2', true);
+    await run();
+    const warnings = service.list(events, 'default').items.filter((e) => e.reason === 'PortNotRemapped');
+    expect(warnings.map((w) => (w.involvedObject as { name: string }).name)).toEqual(['remap']);
+    expect(String(warnings[0].message)).toContain('must connect to port 8080, not 80');
+  });
 });

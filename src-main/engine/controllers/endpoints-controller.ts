@@ -23,6 +23,7 @@ import {
   plannedPortsKey,
   serviceSelects,
   slicePortsKey,
+  type UnmappedPort,
   type UnresolvedPort,
 } from './endpoints-planner';
 import { EventRecorder, type EventSink } from './event-recorder';
@@ -113,13 +114,13 @@ export class EndpointsController {
     }
     if (!managesEndpoints(svc)) return;
     const plan = planEndpoints(svc, this.source.list(RESOURCE_PODS, namespace));
-    this.reportUnresolved(key, svc, plan.unresolved);
+    this.reportPorts(key, svc, plan.unresolved, plan.unmapped);
     this.writeEndpoints(svc, desiredEndpoints(svc, plan));
     this.writeSlices(svc, desiredSlices(svc, plan));
   }
 
-  private reportUnresolved(key: string, svc: KubeObject, unresolved: readonly UnresolvedPort[]): void {
-    const text = unresolved.map((u) => `${u.pod}:${u.servicePort}:${u.targetPort}`).sort().join(',');
+  private reportPorts(key: string, svc: KubeObject, unresolved: readonly UnresolvedPort[], unmapped: readonly UnmappedPort[]): void {
+    const text = [...unresolved.map((u) => `${u.pod}:${u.servicePort}:${u.targetPort}`).sort(), ...unmapped.map((u) => `~${u.servicePort}:${u.port}:${u.targetPort}`)].join(',');
     if ((this.reported.get(key) ?? '') === text) return;
     this.reported.set(key, text);
     const byPort = new Map<string, string[]>();
@@ -131,6 +132,10 @@ export class EndpointsController {
       const [servicePort, targetPort] = k.split('\u0000');
       const message = `Port ${servicePort}: targetPort "${targetPort}" matches no container port of pod(s) ${pods.sort().join(', ')}; they are not endpoints of this port`;
       this.events.record(svc, 'Warning', 'TargetPortNotFound', message, COMPONENT);
+    }
+    for (const u of unmapped) {
+      const message = `Port ${u.servicePort}: in-cluster clients get pod IPs from the cluster DNS (no kube-proxy), so they must connect to port ${u.targetPort}, not ${u.port}; the load balancer on 127.0.0.1 maps ${u.port} to ${u.targetPort}`;
+      this.events.record(svc, 'Warning', 'PortNotRemapped', message, COMPONENT);
     }
   }
 

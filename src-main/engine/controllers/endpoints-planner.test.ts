@@ -38,6 +38,11 @@ describe('planEndpoints', () => {
     expect(ep.metadata.labels).toEqual({ team: 'a' });
     const numbered = planEndpoints(svc({ ports: [{ port: 80, targetPort: 9090, protocol: 'TCP' }] }), [pod('a', '172.18.0.9')]);
     expect(numbered.groups[0].ports).toEqual([{ name: '', port: 9090, protocol: 'TCP' }]);
+    // pods listen elsewhere than the Service port: reported (in-cluster clients get pod IPs), not for headless
+    expect(plan.unmapped).toEqual([{ servicePort: 'http', port: 80, targetPort: 8080 }]);
+    expect(numbered.unmapped).toEqual([{ servicePort: '80', port: 80, targetPort: 9090 }]);
+    expect(planEndpoints(svc({ clusterIP: 'None' }), [pod('a', '172.18.0.9')]).unmapped).toEqual([]);
+    expect(planEndpoints(svc({ ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }] }), [pod('a', '172.18.0.9')]).unmapped).toEqual([]);
   });
 
   it('leaves a pod out of a port whose targetPort name it lacks, and reports it', () => {

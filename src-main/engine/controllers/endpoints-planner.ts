@@ -44,9 +44,20 @@ export interface UnresolvedPort {
   targetPort: string;
 }
 
+/**
+ * A port whose pods listen elsewhere than the Service port: in-cluster clients get pod IPs from the cluster
+ * DNS (there is no kube-proxy), so they must use the pods' port; only the host load balancer remaps.
+ */
+export interface UnmappedPort {
+  servicePort: string;
+  port: number;
+  targetPort: number;
+}
+
 export interface EndpointsPlan {
   groups: PlannedGroup[];
   unresolved: UnresolvedPort[];
+  unmapped: UnmappedPort[];
 }
 
 /** Whether the controller manages this Service's endpoints: it has a selector and is not ExternalName. */
@@ -99,6 +110,8 @@ export function planEndpoints(svc: KubeObject, pods: readonly KubeObject[]): End
   const servicePorts = getArray(spec, 'ports').map((p) => asObject(p) ?? {});
   const groups = new Map<string, PlannedGroup>();
   const unresolved: UnresolvedPort[] = [];
+  const unmapped = new Map<string, UnmappedPort>();
+  const headless = spec.clusterIP === 'None';
   for (const pod of pods) {
     if (!serviceSelects(svc, pod) || isTerminal(pod)) continue;
     const ip = getString(pod, 'status', 'podIP');
@@ -113,6 +126,9 @@ export function planEndpoints(svc: KubeObject, pods: readonly KubeObject[]): End
         continue;
       }
       ports.push({ name: asString(sp.name) ?? '', port, protocol });
+      const servicePort = asNumber(sp.port);
+      const spName = asString(sp.name) ?? String(servicePort);
+      if (!headless && servicePort !== undefined && servicePort !== port && !unmapped.has(spName)) unmapped.set(spName, { servicePort: spName, port: servicePort, targetPort: port });
     }
     // A pod that serves none of the Service's ports is not an endpoint (a headless Service may have none).
     if (servicePorts.length > 0 && ports.length === 0) continue;
@@ -135,7 +151,7 @@ export function planEndpoints(svc: KubeObject, pods: readonly KubeObject[]): End
   }
   const sorted = [...groups.values()].sort((a, b) => portsKey(a.ports).localeCompare(portsKey(b.ports)));
   for (const g of sorted) g.endpoints.sort((a, b) => compareIp(a.ip, b.ip) || a.pod.name.localeCompare(b.pod.name));
-  return { groups: sorted, unresolved };
+  return { groups: sorted, unresolved, unmapped: [...unmapped.values()] };
 }
 
 function compareIp(a: string, b: string): number {
