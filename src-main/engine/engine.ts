@@ -8,6 +8,7 @@ import { KUBERNETES_SERVICE_IP } from './api/service-allocator';
 import { loadOrCreateClusterId } from './cluster-id';
 import { DeploymentController } from './controllers/deployment-controller';
 import { DockerVolumeBackend } from './controllers/docker-volume-backend';
+import { EndpointsController } from './controllers/endpoints-controller';
 import { EventRecorder } from './controllers/event-recorder';
 import { GarbageCollector } from './controllers/garbage-collector';
 import { HorizontalPodAutoscalerController } from './controllers/hpa-controller';
@@ -15,6 +16,10 @@ import { NamespaceController } from './controllers/namespace-controller';
 import { PersistentVolumeController } from './controllers/persistent-volume-controller';
 import { ReplicaSetController } from './controllers/replicaset-controller';
 import { Kubelet } from './kubelet/kubelet';
+import type { PodDns } from './kubelet/container-config';
+import type { ClusterDns } from './dns/cluster-dns';
+import { startPodDns } from './dns/pod-dns-setup';
+import { ServiceLoadBalancer } from './lb/service-load-balancer';
 import { customMetricsApi, metricsApi } from './metrics/metrics-api';
 import { NO_POD_TRAFFIC, type PodTraffic } from './metrics/pod-traffic';
 import { StatsCollector } from './metrics/stats-collector';
@@ -78,7 +83,24 @@ export class Engine {
     private readonly streams: PodStreams | undefined,
     /** pod and node usage sampled from Docker (undefined without a runtime) */
     readonly stats: StatsCollector | undefined,
+    /** Services on the host: cluster DNS for pods, the 127.0.0.1 load balancer and its per-pod traffic */
+    private readonly net: { podTraffic: PodTraffic; lb?: ServiceLoadBalancer; dns?: ClusterDns } = { podTraffic: NO_POD_TRAFFIC },
   ) {}
+
+  /** Requests per pod through the service load balancer (HPA Pods metric, custom metrics, console). */
+  get podTraffic(): PodTraffic {
+    return this.net.podTraffic;
+  }
+
+  /** The host-side load balancer of NodePort/LoadBalancer Services (undefined without a runtime). */
+  get loadBalancer(): ServiceLoadBalancer | undefined {
+    return this.net.lb;
+  }
+
+  /** The cluster DNS pods use (undefined without a runtime, or when it could not listen). */
+  get dns(): ClusterDns | undefined {
+    return this.net.dns;
+  }
 
   get url(): string {
     return `https://127.0.0.1:${this.port}`;
@@ -96,6 +118,8 @@ export class Engine {
     let kubelet: Kubelet | undefined;
     let streams: PodStreams | undefined;
     let stats: StatsCollector | undefined;
+    let lb: ServiceLoadBalancer | undefined;
+    let dns: ClusterDns | undefined;
     try {
       bootstrap(service);
       const events = new EventRecorder(service);
@@ -113,8 +137,12 @@ export class Engine {
         rs.start();
         deployments.start();
         volumes.start();
-        started.unshift(rs, deployments, volumes);
+        const endpoints = new EndpointsController(service, { events });
+        endpoints.start();
+        started.unshift(rs, deployments, volumes, endpoints);
       }
+      // filled in once the cluster DNS listens; the kubelet reads it for every new sandbox
+      const podDns: PodDns = { servers: [] };
       if (runtime && docker) {
         kubelet = new Kubelet({
           service,
@@ -125,14 +153,22 @@ export class Engine {
           recorder: events,
           crashBackoffBaseMs: runtime.crashBackoffBaseMs,
           maxPods: runtime.maxPods,
+          dns: podDns,
           onPullProgress: opts.log ? (image, line) => opts.log?.(`pulling ${image}: ${line}`) : undefined,
         });
         streams = createPodStreams(kubelet.resolver, docker);
         stats = new StatsCollector({ docker, clusterId, intervalMs: opts.metrics?.intervalMs, historyMs: opts.metrics?.historyMs });
         stats.start();
         started.push(stats);
+        const log = opts.log ?? ((line: string) => process.stderr.write(`skiff engine: ${line}\n`));
+        dns = await startPodDns({ docker, clusterId, source: store, podDns, log });
+        const runningDns = dns;
+        if (runningDns) started.push({ stop: () => runningDns.stop(), idle: () => Promise.resolve() });
+        lb = new ServiceLoadBalancer({ service, events });
+        lb.start();
+        started.push(lb);
       }
-      const podTraffic = opts.podTraffic ?? NO_POD_TRAFFIC;
+      const podTraffic = opts.podTraffic ?? lb ?? NO_POD_TRAFFIC;
       const extensions = [customMetricsApi({ service, traffic: podTraffic })];
       if (stats) extensions.unshift(metricsApi({ service, source: stats, nodeName: (runtime && runtime.nodeName) ?? 'skiff' }));
       if (opts.workloads !== false) {
@@ -155,7 +191,7 @@ export class Engine {
       // The API answers first; then the kubelet registers the node and adopts what runs. Docker may be
       // down: the node is reported NotReady and pods start when Docker answers.
       await kubelet?.start();
-      return new Engine(opts.stateDir, store, service, server, pki, port, clusterId, started, kubelet, streams, stats);
+      return new Engine(opts.stateDir, store, service, server, pki, port, clusterId, started, kubelet, streams, stats, { podTraffic, lb, dns });
     } catch (err) {
       streams?.stop();
       await kubelet?.stop();

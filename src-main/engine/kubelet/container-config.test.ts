@@ -118,6 +118,7 @@ describe('container-config', () => {
       IpcMode: 'shareable',
       Dns: ['10.96.0.10'],
       DnsSearch: ['shop.svc.cluster.local', 'svc.cluster.local', 'cluster.local'],
+      DnsOptions: ['ndots:5'],
       Sysctls: { 'net.ipv4.ip_unprivileged_port_start': '0' },
     });
     const host = sandboxConfig({ pod: pod({ hostNetwork: true }), clusterId: 'c', attempt: 0, image: 'i', network: 'n', mounts: [] });
@@ -125,6 +126,10 @@ describe('container-config', () => {
     expect(host.Hostname).toBeUndefined();
     const none = sandboxConfig({ pod: pod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], options: [{ name: 'ndots', value: '2' }] } }), clusterId: 'c', attempt: 0, image: 'i', network: 'n', mounts: [], dns: { servers: ['10.96.0.10'] } });
     expect(none.HostConfig).toMatchObject({ Dns: ['1.1.1.1'], DnsOptions: ['ndots:2'] });
+    const overridden = sandboxConfig({ pod: pod({ dnsConfig: { options: [{ name: 'ndots', value: '1' }, { name: 'edns0' }] } }), clusterId: 'c', attempt: 0, image: 'i', network: 'n', mounts: [], dns: { servers: ['10.96.0.10'] } });
+    expect(overridden.HostConfig?.DnsOptions).toEqual(['ndots:1', 'edns0']);
+    const noClusterDns = sandboxConfig({ pod: pod({}), clusterId: 'c', attempt: 0, image: 'i', network: 'n', mounts: [], dns: { servers: [] } });
+    expect(noClusterDns.HostConfig?.DnsOptions).toBeUndefined();
   });
 
   it('truncates long hostnames to 63 characters without a trailing dash', () => {

@@ -86,11 +86,14 @@ function dnsSettings(pod: KubeObject, dns: PodDns | undefined): Pick<Docker.Host
   const hostNetwork = asBoolean(spec.hostNetwork) === true;
   let servers: string[] = [];
   let searches: string[] = [];
+  let defaultOptions: string[] = [];
   if ((policy === 'ClusterFirst' && !hostNetwork) || policy === 'ClusterFirstWithHostNet') {
     if (dns && dns.servers.length > 0) {
       const domain = dns.domain ?? 'cluster.local';
       servers = [...dns.servers];
       searches = [`${pod.metadata.namespace ?? ''}.svc.${domain}`, `svc.${domain}`, domain];
+      // the kubelet's default for cluster DNS: names with fewer than 5 dots try the search list first
+      defaultOptions = ['ndots:5'];
     }
   }
   const config = asObject(spec.dnsConfig) ?? {};
@@ -100,13 +103,17 @@ function dnsSettings(pod: KubeObject, dns: PodDns | undefined): Pick<Docker.Host
   }
   servers.push(...stringList(config.nameservers));
   searches.push(...stringList(config.searches));
-  const options = (asArray(config.options) ?? []).flatMap((o) => {
+  const podOptions = (asArray(config.options) ?? []).flatMap((o) => {
     const opt = asObject(o) ?? {};
     const name = asString(opt.name) ?? '';
     if (!name) return [];
     const value = asString(opt.value);
     return [value ? `${name}:${value}` : name];
   });
+  // dnsConfig options override the defaults of the same name (kubelet mergeDNSOptions)
+  const optionName = (o: string): string => o.split(':')[0];
+  const overridden = new Set(podOptions.map(optionName));
+  const options = [...(policy === 'None' ? [] : defaultOptions.filter((o) => !overridden.has(optionName(o)))), ...podOptions];
   const out: Pick<Docker.HostConfig, 'Dns' | 'DnsSearch' | 'DnsOptions'> = {};
   if (servers.length > 0) out.Dns = servers;
   if (searches.length > 0) out.DnsSearch = searches;

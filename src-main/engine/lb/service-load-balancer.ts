@@ -1,0 +1,268 @@
+/**
+ * The host-side load balancer for NodePort and LoadBalancer Services (what kind/k3d users reach through
+ * port mappings): a TCP proxy on 127.0.0.1:<nodePort> for every port, and for LoadBalancer Services also on
+ * 127.0.0.1:<port> (status.loadBalancer.ingress = 127.0.0.1). Backends are the READY addresses of the
+ * Service's Endpoints. A port already taken is a Warning event (PortConflict) on the Service, retried.
+ */
+import type { ObjectService } from '../api/object-service';
+import type { EventSink } from '../controllers/event-recorder';
+import type { ObjectSource } from '../controllers/object-source';
+import type { PodTraffic } from '../metrics/pod-traffic';
+import type { KubeObject } from '../object';
+import { deepCopy, jsonEqual } from '../object';
+import { asNumber, asObject, asString, getArray, getObject, getString } from '../registry/json-access';
+import { StatusError } from '../status';
+import type { StoreEvent } from '../store/sqlite-store';
+import { TcpProxy, type Backend } from './tcp-proxy';
+import { TrafficCounters } from './traffic-counters';
+
+const COMPONENT = 'service-lb';
+const DEFAULT_RETRY_MS = 5000;
+
+export interface ServiceLoadBalancerOptions {
+  service: ObjectService;
+  /** where Services and Endpoints are read; default the service's store */
+  source?: ObjectSource;
+  events: EventSink;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** how often a port that could not be had is tried again (5 s) */
+  retryMs?: number;
+  now?: () => number;
+}
+
+/** One port the load balancer should listen on for a Service. */
+export interface DesiredListener {
+  port: number;
+  /** "nodePort" or "port" (LoadBalancer) */
+  kind: 'nodePort' | 'port';
+  servicePortName: string;
+  backends: Backend[];
+}
+
+/** Listeners a Service wants (pure): every TCP port's nodePort, and its port for LoadBalancer Services. */
+export function desiredListeners(svc: KubeObject, endpoints: KubeObject | undefined): DesiredListener[] {
+  const type = getString(svc, 'spec', 'type');
+  if (type !== 'NodePort' && type !== 'LoadBalancer') return [];
+  const namespace = svc.metadata.namespace ?? '';
+  const out: DesiredListener[] = [];
+  for (const raw of getArray(svc, 'spec', 'ports')) {
+    const p = asObject(raw) ?? {};
+    if ((asString(p.protocol) ?? 'TCP') !== 'TCP') continue;
+    const name = asString(p.name) ?? '';
+    const backends = backendsFor(endpoints, name, namespace);
+    const nodePort = asNumber(p.nodePort);
+    if (nodePort) out.push({ port: nodePort, kind: 'nodePort', servicePortName: name, backends });
+    const port = asNumber(p.port);
+    if (type === 'LoadBalancer' && port && port !== nodePort) out.push({ port, kind: 'port', servicePortName: name, backends });
+  }
+  return out;
+}
+
+/** The ready addresses of the Endpoints subset port with this name (as kube-proxy matches them). */
+export function backendsFor(endpoints: KubeObject | undefined, portName: string, namespace: string): Backend[] {
+  const out: Backend[] = [];
+  for (const s of getArray(endpoints, 'subsets')) {
+    const port = getArray(s, 'ports')
+      .map((x) => asObject(x) ?? {})
+      .find((x) => (asString(x.name) ?? '') === portName && (asString(x.protocol) ?? 'TCP') === 'TCP');
+    const number = asNumber(port?.port);
+    if (!number) continue;
+    for (const a of getArray(s, 'addresses')) {
+      const addr = asObject(a) ?? {};
+      const ip = asString(addr.ip);
+      if (!ip) continue;
+      const ref = asObject(addr.targetRef) ?? {};
+      out.push({ ip, port: number, namespace: asString(ref.namespace) ?? namespace, pod: asString(ref.name) ?? ip });
+    }
+  }
+  return out;
+}
+
+/** Pods listed in Endpoints (ready or not): the ones whose counters are kept. */
+function endpointPods(endpoints: KubeObject | undefined, namespace: string): string[] {
+  const out: string[] = [];
+  for (const s of getArray(endpoints, 'subsets')) {
+    for (const field of ['addresses', 'notReadyAddresses']) {
+      for (const a of getArray(s, field)) {
+        const ref = asObject(asObject(a)?.targetRef) ?? {};
+        const pod = asString(ref.name);
+        if (pod) out.push(`${asString(ref.namespace) ?? namespace}/${pod}`);
+      }
+    }
+  }
+  return out;
+}
+
+interface Active {
+  proxy: TcpProxy;
+  kind: DesiredListener['kind'];
+  servicePortName: string;
+  /** the listen failure being retried, if any */
+  failing?: string;
+}
+
+export class ServiceLoadBalancer implements PodTraffic {
+  readonly counters: TrafficCounters;
+  private readonly source: ObjectSource;
+  private readonly host: string;
+  private readonly retryMs: number;
+  /** service key -> listen port -> listener */
+  private readonly active = new Map<string, Map<number, Active>>();
+  /** service key -> pods (ns/name) of its Endpoints */
+  private readonly podsByService = new Map<string, string[]>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private dispose: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: ServiceLoadBalancerOptions) {
+    this.source = opts.source ?? opts.service.store;
+    this.host = opts.host ?? '127.0.0.1';
+    this.retryMs = opts.retryMs ?? DEFAULT_RETRY_MS;
+    this.counters = new TrafficCounters(opts.now);
+  }
+
+  start(): void {
+    if (this.dispose) return;
+    this.stopped = false;
+    this.dispose = this.source.subscribe((e) => this.onEvent(e));
+    for (const svc of this.source.list('services')) this.enqueue(`${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.dispose?.();
+    this.dispose = undefined;
+    for (const t of this.retries.values()) clearTimeout(t);
+    this.retries.clear();
+    await this.idle();
+    for (const listeners of this.active.values()) for (const a of listeners.values()) await a.proxy.close();
+    this.active.clear();
+  }
+
+  /** Resolves when no sync is running or queued. */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  requestRate(namespace: string, pod: string, windowMs?: number): number | undefined {
+    return this.counters.requestRate(namespace, pod, windowMs);
+  }
+
+  totals(namespace: string, pod: string): { requests: number; bytesIn: number; bytesOut: number } | undefined {
+    return this.counters.totals(namespace, pod);
+  }
+
+  /** What listens for a Service (tests, console): port, kind, ready backends. */
+  listeners(namespace: string, name: string): Array<{ port: number; kind: string; listening: boolean; backends: number }> {
+    return [...(this.active.get(`${namespace}/${name}`)?.entries() ?? [])].map(([port, a]) => ({ port, kind: a.kind, listening: a.proxy.listening, backends: a.proxy.backendCount }));
+  }
+
+  private onEvent(e: StoreEvent): void {
+    if (e.resource === 'services' || e.resource === 'endpoints') this.enqueue(`${e.namespace}/${e.name}`);
+  }
+
+  /** Syncs of one key run one after another; a key queued while one runs is synced again after it. */
+  private enqueue(key: string): void {
+    if (this.stopped) return;
+    const prev = this.chains.get(key) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.sync(key))
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.chains.get(key) === next) this.chains.delete(key);
+      });
+    this.chains.set(key, next);
+  }
+
+  private async sync(key: string): Promise<void> {
+    if (this.stopped) return;
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const svc = this.source.get('services', namespace, name);
+    const endpoints = this.source.get('endpoints', namespace, name);
+    const desired = svc ? desiredListeners(svc, endpoints) : [];
+    this.trackPods(key, desired.length > 0 ? endpointPods(endpoints, namespace) : []);
+    const current = this.active.get(key) ?? new Map<number, Active>();
+    this.active.set(key, current);
+    const wanted = new Map(desired.map((d) => [d.port, d]));
+    for (const [port, a] of current) {
+      const d = wanted.get(port);
+      if (!d || d.kind !== a.kind || d.servicePortName !== a.servicePortName) {
+        current.delete(port);
+        await a.proxy.close();
+      }
+    }
+    let retry = false;
+    for (const d of desired) {
+      let a = current.get(d.port);
+      if (!a) {
+        a = { proxy: new TcpProxy(this.host, d.port, this.counters), kind: d.kind, servicePortName: d.servicePortName };
+        current.set(d.port, a);
+      }
+      a.proxy.setBackends(d.backends);
+      if (!a.proxy.listening) {
+        try {
+          await a.proxy.listen();
+          a.failing = undefined;
+        } catch (err) {
+          retry = true;
+          const code = (err as NodeJS.ErrnoException).code ?? '';
+          const reason = code === 'EADDRINUSE' ? 'address already in use' : err instanceof Error ? err.message : String(err);
+          if (svc && a.failing !== reason) {
+            const what = d.kind === 'nodePort' ? `nodePort ${d.port}` : `port ${d.port}`;
+            const portName = d.servicePortName ? ` of port "${d.servicePortName}"` : '';
+            this.opts.events.record(svc, 'Warning', code === 'EADDRINUSE' ? 'PortConflict' : 'ListenFailed', `Cannot listen on ${this.host}:${d.port} for ${what}${portName}: ${reason}; retrying every ${Math.round(this.retryMs / 1000)}s`, COMPONENT);
+          }
+          a.failing = reason;
+        }
+      }
+    }
+    if (current.size === 0) this.active.delete(key);
+    if (svc) this.writeIngress(svc, [...current.values()].some((a) => a.proxy.listening));
+    this.scheduleRetry(key, retry);
+  }
+
+  private trackPods(key: string, pods: string[]): void {
+    if (pods.length > 0) this.podsByService.set(key, pods);
+    else this.podsByService.delete(key);
+    for (const p of pods) {
+      const i = p.indexOf('/');
+      this.counters.know(p.slice(0, i), p.slice(i + 1));
+    }
+    this.counters.retain(new Set([...this.podsByService.values()].flat()));
+  }
+
+  private scheduleRetry(key: string, retry: boolean): void {
+    const t = this.retries.get(key);
+    if (t) clearTimeout(t);
+    this.retries.delete(key);
+    if (!retry || this.stopped) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(key);
+      this.enqueue(key);
+    }, this.retryMs);
+    timer.unref();
+    this.retries.set(key, timer);
+  }
+
+  /** status.loadBalancer.ingress: 127.0.0.1 while a LoadBalancer Service listens, empty otherwise. */
+  private writeIngress(svc: KubeObject, listening: boolean): void {
+    const type = getString(svc, 'spec', 'type');
+    const current = getObject(svc, 'status', 'loadBalancer') ?? {};
+    const want: Record<string, unknown> = type === 'LoadBalancer' && listening ? { ingress: [{ ip: this.host, ipMode: 'VIP' }] } : {};
+    if (jsonEqual(current, want)) return;
+    const servicesType = this.opts.service.typeOf('services');
+    if (!servicesType) return;
+    const next = deepCopy(svc);
+    next.status = { ...(asObject(svc.status) ?? {}), loadBalancer: want };
+    try {
+      this.opts.service.update(servicesType, svc.metadata.namespace ?? '', svc.metadata.name ?? '', next, { subresource: 'status' });
+    } catch (err) {
+      // Changed meanwhile: its event brings us back.
+      if (!(err instanceof StatusError && (err.code === 404 || err.code === 409))) throw err;
+    }
+  }
+}
