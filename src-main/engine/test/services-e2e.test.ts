@@ -197,6 +197,24 @@ describe('Services end to end (real Docker, real kubectl)', () => {
       expect(e.engine.podTraffic.totals('default', pod)?.requests).toBeGreaterThanOrEqual(byPod.get(pod) ?? 0);
       expect(e.engine.podTraffic.requestRate('default', pod, 30_000)).toBeGreaterThan(0);
     }
+    // the same counters reach kubectl through custom.metrics.k8s.io (what the HPA's Pods metric reads)
+    const raw = JSON.parse(await e.ok(['get', '--raw', '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/requests_per_second'])) as {
+      items: Array<{ describedObject: { name: string }; value: string }>;
+    };
+    for (const pod of ready) expect(raw.items.find((i) => i.describedObject.name === pod)?.value, pod).toMatch(/^[1-9]\d*m?$/);
+  });
+
+  it('a LoadBalancer Service answers on 127.0.0.1:<port> and shows EXTERNAL-IP 127.0.0.1', async () => {
+    const port = await freeNodePort();
+    await e.ok(['apply', '-f', '-'], serviceYaml('web-lb', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ name: 'http', port, targetPort: 'http' }] }));
+    const row = await eventually(async () => {
+      const out = await e.ok(['get', 'service', 'web-lb', '--no-headers']);
+      return /\b127\.0\.0\.1\b/.test(out) ? out : undefined;
+    }, 20_000, 200);
+    expect(row).toMatch(new RegExp(`LoadBalancer\\s+10\\.96\\.\\d+\\.\\d+\\s+127\\.0\\.0\\.1\\s+${port}:\\d+/TCP`));
+    expect(await hostGet(port)).toMatch(/^web-/);
+    await e.ok(['delete', 'service', 'web-lb']);
+    await eventually(async () => hostGet(port).then(() => false, () => true), 10_000, 100);
   });
 
   it('loses no request while a pod is deleted under load', async () => {
