@@ -148,6 +148,17 @@ function frameStats(samples) {
   };
 }
 
+/** BENCH_TRACE=1: main-thread time by trace event (style, layout, paint, …) to see where a frame's work goes. */
+function printTrace(what, events) {
+  const byName = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || typeof e.dur !== 'number') continue;
+    byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+  }
+  console.log(`trace of ${what} (total ms by event, nested events counted in their parents too):`);
+  for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${ms.toFixed(1).padStart(8)}  ${name}`);
+}
+
 /** BENCH_PROFILE=1: the renderer's hottest functions by self time (to find what a slow measure spends on). */
 function printProfile(what, profile) {
   const self = new Map();
@@ -243,6 +254,12 @@ async function main() {
       await profiler.send('Profiler.enable');
       await profiler.send('Profiler.start');
     }
+    const tracer = process.env.BENCH_TRACE ? await page.context().newCDPSession(page) : null;
+    const traceEvents = [];
+    if (tracer) {
+      tracer.on('Tracing.dataCollected', (e) => traceEvents.push(...e.value));
+      await tracer.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink', transferMode: 'ReportEvents' });
+    }
     const programmatic = await page.evaluate(async () => {
       const el = document.querySelector('[data-testid="table-body"]');
       el.scrollTop = 0;
@@ -259,6 +276,12 @@ async function main() {
       return window.__stopFrames();
     });
     if (profiler) printProfile('programmatic scroll', (await profiler.send('Profiler.stop')).profile);
+    if (tracer) {
+      const done = new Promise((r) => tracer.once('Tracing.tracingComplete', r));
+      await tracer.send('Tracing.end');
+      await done;
+      printTrace('programmatic scroll', traceEvents);
+    }
     // The floor: the same recorder on an empty page of the same browser (the vsync interval, nothing to do).
     const blank = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await blank.addInitScript(FRAME_RECORDER);

@@ -1,7 +1,7 @@
 import type { JSX, KeyboardEvent, ReactNode } from 'react';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { SortSpec, SortValue } from '../lib/row-filter';
-import { scrollToReveal, virtualWindow } from '../lib/virtual-window';
+import { recycledSlots, scrollToReveal, virtualWindow } from '../lib/virtual-window';
 
 export interface Column<R> {
   id: string;
@@ -49,8 +49,18 @@ function RowView<R>({ row, columns, template, selected, active, index, testId, o
       className={`grid cursor-default items-center gap-3 border-b border-slate-100 px-3 text-sm dark:border-slate-800/60 ${
         selected ? 'bg-sky-100 dark:bg-sky-900/40' : active ? 'bg-slate-100 dark:bg-slate-800/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'
       }`}
-      // Containment: a row's layout and paint never reach outside it, so rows entering the window stay cheap.
-      style={{ gridTemplateColumns: template, height: ROW_HEIGHT, contain: 'strict' }}
+      // Placed by its index (rows are recycled by slot, so DOM order need not follow row order); containment:
+      // a row's layout and paint never reach outside it, so a row taking new content stays cheap.
+      style={{
+        gridTemplateColumns: template,
+        height: ROW_HEIGHT,
+        contain: 'strict',
+        position: 'absolute',
+        left: 0,
+        right: 0,
+        top: 0,
+        transform: `translateY(${index * ROW_HEIGHT}px)`,
+      }}
       onClick={() => onClick(index)}
     >
       {columns.map((c) => (
@@ -135,7 +145,6 @@ export function VirtualTable<R>(props: VirtualTableProps<R>): JSX.Element {
   };
 
   const win = virtualWindow(rows.length, ROW_HEIGHT, firstRow * ROW_HEIGHT, viewport);
-  const visible = rows.slice(win.start, win.end);
 
   return (
     <div role="grid" aria-label={label} aria-rowcount={rows.length + 1} className="flex min-h-0 flex-1 flex-col text-slate-800 dark:text-slate-200">
@@ -171,25 +180,24 @@ export function VirtualTable<R>(props: VirtualTableProps<R>): JSX.Element {
           <div className="p-6 text-sm text-slate-500">{empty ?? 'Nothing here.'}</div>
         ) : (
           <div style={{ height: win.totalHeight, position: 'relative' }}>
-            <div style={{ transform: `translateY(${win.offsetTop}px)` }}>
-              {visible.map((row, i) => {
-                const index = win.start + i;
-                const key = rowKey(row);
-                return (
-                  <Row
-                    key={key}
-                    row={row}
-                    columns={columns}
-                    template={template}
-                    selected={key === selectedKey}
-                    active={index === active}
-                    index={index}
-                    testId={rowTestId?.(row)}
-                    onClick={onClickRow}
-                  />
-                );
-              })}
-            </div>
+            {recycledSlots(win.start, win.end, win.capacity).map((index, slot) => {
+              const row = rows[index];
+              if (index < 0 || row === undefined) return null;
+              const key = rowKey(row);
+              return (
+                <Row
+                  key={slot}
+                  row={row}
+                  columns={columns}
+                  template={template}
+                  selected={key === selectedKey}
+                  active={index === active}
+                  index={index}
+                  testId={rowTestId?.(row)}
+                  onClick={onClickRow}
+                />
+              );
+            })}
           </div>
         )}
       </div>

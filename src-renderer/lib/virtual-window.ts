@@ -8,6 +8,8 @@ export interface VirtualWindow {
   offsetTop: number;
   /** The full scrollable height. */
   totalHeight: number;
+  /** The longest window this viewport can produce (the row pool for recycling): the same at any scroll position. */
+  capacity: number;
 }
 
 export function virtualWindow(
@@ -18,14 +20,27 @@ export function virtualWindow(
   overscan = 8,
 ): VirtualWindow {
   const totalHeight = rowCount * rowHeight;
-  if (rowCount === 0 || rowHeight <= 0) return { start: 0, end: 0, offsetTop: 0, totalHeight: 0 };
+  if (rowCount === 0 || rowHeight <= 0) return { start: 0, end: 0, offsetTop: 0, totalHeight: 0, capacity: 0 };
   const maxScroll = Math.max(0, totalHeight - viewportHeight);
   const top = Math.min(Math.max(0, scrollTop), maxScroll);
   const first = Math.floor(top / rowHeight);
   const visible = Math.ceil(Math.max(0, viewportHeight) / rowHeight) + 1;
   const start = Math.max(0, first - overscan);
   const end = Math.min(rowCount, first + visible + overscan);
-  return { start, end, offsetTop: start * rowHeight, totalHeight };
+  return { start, end, offsetTop: start * rowHeight, totalHeight, capacity: visible + 2 * overscan };
+}
+
+/**
+ * Row recycling: the rows of a window [start, end) laid out in a pool of `capacity` slots, slot = index mod
+ * capacity, so that scrolling by k rows changes only k slots. A renderer keyed by slot then updates k row
+ * elements in place (no element created, removed or moved) instead of replacing the whole window. Returns,
+ * per slot, the row index it shows, or -1 for a slot the window leaves empty.
+ */
+export function recycledSlots(start: number, end: number, capacity: number): number[] {
+  const size = Math.max(capacity, end - start, 0);
+  const slots = new Array<number>(size).fill(-1);
+  for (let index = start; index < end; index++) slots[index % size] = index;
+  return slots;
 }
 
 /** The scrollTop that brings `index` into view with the least movement (for keyboard navigation). */
