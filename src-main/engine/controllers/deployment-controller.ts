@@ -3,7 +3,7 @@
  * pausing, revision history) and writes the status `kubectl rollout status` reads. Level-based on
  * "namespace/name" keys; deployment-planner.ts decides, this file reads the world and performs the plan.
  */
-import { ControllerLoop } from './controller-loop';
+import { Controller } from './controller-base';
 import type { ObjectService } from '../api/object-service';
 import { matchesLabels } from '../api/selectors/label-selector';
 import type { KubeObject, OwnerReference } from '../object';
@@ -16,63 +16,32 @@ import { controllerRefOf } from './controller-ref';
 import { newCondition, parseDeploymentStatus, progressDeadlineOf, PROGRESSING, REASON_FAILED_RS_CREATE, renderDeploymentStatus, setCondition } from './deployment-status';
 import { strategyType, templateOf } from './deployment-util';
 import { planDeployment, type DeploymentPlan, type PlannedEvent } from './deployment-planner';
-import { EventRecorder, type EventSink } from './event-recorder';
-import { objectKey, RESOURCE_DEPLOYMENTS, RESOURCE_PODS, RESOURCE_REPLICA_SETS, splitKey, type ObjectSource } from './object-source';
+import { objectKey, RESOURCE_DEPLOYMENTS, RESOURCE_PODS, RESOURCE_REPLICA_SETS, splitKey } from './object-source';
 import { selectorOf } from './replicaset-planner';
-import { RequeueTimers } from './requeue-timers';
 import { equalIgnoreHash } from './template-equality';
-import { realClock, WorkQueue, type Clock } from './work-queue';
 
 const COMPONENT = 'deployment-controller';
 
 /** The plan stopped because the view is behind the store: look again shortly, without counting a failure. */
 const STALE_VIEW_RETRY_MS = 50;
 
-export class DeploymentController {
-  private readonly queue: WorkQueue;
-  private readonly timers: RequeueTimers;
-  private readonly source: ObjectSource;
-  private readonly clock: Clock;
-  private readonly events: EventSink;
+export class DeploymentController extends Controller {
   private readonly deploymentType: ResourceType;
   private readonly rsType: ResourceType;
-  private readonly loop: ControllerLoop;
 
-  constructor(
-    private readonly service: ObjectService,
-    opts: ControllerOptions = {},
-  ) {
-    this.source = opts.source ?? service.store;
-    this.clock = opts.clock ?? realClock;
-    this.events = opts.events ?? new EventRecorder(service, () => this.clock.now());
-    this.queue = new WorkQueue((key) => this.reconcile(key), { clock: this.clock, ...opts.queue });
-    this.timers = new RequeueTimers(this.clock, (key) => this.queue.add(key));
+  constructor(service: ObjectService, opts: ControllerOptions = {}) {
+    super(service, opts);
     this.deploymentType = requireType(service, RESOURCE_DEPLOYMENTS);
     this.rsType = requireType(service, RESOURCE_REPLICA_SETS);
-    this.loop = new ControllerLoop({
-      source: this.source,
-      queue: this.queue,
-      onEvent: (e) => this.onEvent(e),
-      initialKeys: () => this.source.list(RESOURCE_DEPLOYMENTS).map(objectKey),
-      timers: this.timers,
-    });
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.loop.idle();
+  protected initialKeys(): string[] {
+    return this.source.list(RESOURCE_DEPLOYMENTS).map(objectKey);
   }
 
   // ------------------------------------------------------------------ events -> keys
 
-  private onEvent(e: StoreEvent): void {
+  protected onEvent(e: StoreEvent): void {
     if (e.resource === RESOURCE_DEPLOYMENTS) {
       if (e.type !== 'DELETED') this.queue.add(`${e.namespace}/${e.name}`);
     } else if (e.resource === RESOURCE_REPLICA_SETS) {
@@ -118,7 +87,7 @@ export class DeploymentController {
 
   // ------------------------------------------------------------------ reconcile
 
-  private reconcile(key: string): void {
+  protected reconcile(key: string): void {
     const { namespace, name } = splitKey(key);
     const d = this.source.get(RESOURCE_DEPLOYMENTS, namespace, name);
     if (!d) return;

@@ -10,7 +10,7 @@ import { deepCopy, jsonEqual } from '../object';
 import type { ResourceType } from '../registry/resource-type';
 import { StatusError } from '../status';
 import type { StoreEvent } from '../store/sqlite-store';
-import { ControllerLoop } from './controller-loop';
+import { Controller } from './controller-base';
 import { requireType, type ControllerOptions } from './controller-options';
 import {
   desiredEndpoints,
@@ -26,57 +26,31 @@ import {
   type UnmappedPort,
   type UnresolvedPort,
 } from './endpoints-planner';
-import { EventRecorder, type EventSink } from './event-recorder';
-import { objectKey, RESOURCE_PODS, splitKey, type ObjectSource } from './object-source';
-import { realClock, WorkQueue } from './work-queue';
+import { objectKey, RESOURCE_PODS, splitKey } from './object-source';
 
 export const RESOURCE_SERVICES = 'services';
 export const RESOURCE_ENDPOINTS = 'endpoints';
 export const RESOURCE_ENDPOINT_SLICES = 'endpointslices.discovery.k8s.io';
 const COMPONENT = 'endpoint-controller';
 
-export class EndpointsController {
-  private readonly queue: WorkQueue;
-  private readonly source: ObjectSource;
-  private readonly events: EventSink;
+export class EndpointsController extends Controller {
   private readonly endpointsType: ResourceType;
   private readonly sliceType: ResourceType;
-  private readonly loop: ControllerLoop;
   /** service key -> the unresolved ports last reported, so a Warning is recorded once per change */
   private readonly reported = new Map<string, string>();
 
-  constructor(
-    private readonly service: ObjectService,
-    opts: ControllerOptions = {},
-  ) {
-    this.source = opts.source ?? service.store;
-    const clock = opts.clock ?? realClock;
-    this.events = opts.events ?? new EventRecorder(service, () => clock.now());
-    this.queue = new WorkQueue((key) => this.reconcile(key), { clock, ...opts.queue });
+  constructor(service: ObjectService, opts: ControllerOptions = {}) {
+    super(service, opts);
     requireType(service, RESOURCE_SERVICES);
     this.endpointsType = requireType(service, RESOURCE_ENDPOINTS);
     this.sliceType = requireType(service, RESOURCE_ENDPOINT_SLICES);
-    this.loop = new ControllerLoop({
-      source: this.source,
-      queue: this.queue,
-      onEvent: (e) => this.onEvent(e),
-      initialKeys: () => this.source.list(RESOURCE_SERVICES).map(objectKey),
-    });
   }
 
-  start(): void {
-    this.loop.start();
+  protected initialKeys(): string[] {
+    return this.source.list(RESOURCE_SERVICES).map(objectKey);
   }
 
-  stop(): void {
-    this.loop.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.loop.idle();
-  }
-
-  private onEvent(e: StoreEvent): void {
+  protected onEvent(e: StoreEvent): void {
     switch (e.resource) {
       case RESOURCE_SERVICES:
         this.queue.add(`${e.namespace}/${e.name}`);
@@ -104,7 +78,7 @@ export class EndpointsController {
     }
   }
 
-  private reconcile(key: string): void {
+  protected reconcile(key: string): void {
     const { namespace, name } = splitKey(key);
     const svc = this.source.get(RESOURCE_SERVICES, namespace, name);
     if (!svc) {

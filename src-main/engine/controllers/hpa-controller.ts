@@ -15,14 +15,11 @@ import { asArray, asNumber, asObject, asString, getObject, objectItems, type Jso
 import { parseQuantity } from '../registry/quantity';
 import type { ResourceType } from '../registry/resource-type';
 import type { StoreEvent } from '../store/sqlite-store';
-import { ControllerLoop } from './controller-loop';
+import { Controller } from './controller-base';
 import { isGoneOrConflict, requireType, type ControllerOptions } from './controller-options';
-import { EventRecorder, type EventSink } from './event-recorder';
 import { averageValueReplicas, DEFAULT_CALCULATOR_CONFIG, resourceUtilizationReplicas, type CalculatorConfig, type HpaPod, type HpaPodMetric } from './hpa-replica-calculator';
 import { emptyMemory, normalizeWithBehavior, normalizeWithoutBehavior, recordScaleEvent, type ConditionView, type HpaMemory, type ScalingRules } from './hpa-normalize';
-import { formatTime, objectKey, parseTime, RESOURCE_PODS, splitKey, type ObjectSource } from './object-source';
-import { RequeueTimers } from './requeue-timers';
-import { realClock, WorkQueue, type Clock } from './work-queue';
+import { formatTime, objectKey, parseTime, RESOURCE_PODS, splitKey } from './object-source';
 
 const COMPONENT = 'horizontal-pod-autoscaler';
 export const RESOURCE_HPAS = 'horizontalpodautoscalers.autoscaling';
@@ -83,52 +80,27 @@ function memoryQuantity(bytes: number): string {
   return String(Math.round(bytes));
 }
 
-export class HorizontalPodAutoscalerController {
-  private readonly queue: WorkQueue;
-  private readonly timers: RequeueTimers;
-  private readonly source: ObjectSource;
-  private readonly clock: Clock;
-  private readonly events: EventSink;
+export class HorizontalPodAutoscalerController extends Controller {
   private readonly hpaType: ResourceType;
   private readonly podType: ResourceType;
-  private readonly loop: ControllerLoop;
   private readonly memory = new Map<string, HpaMemory>();
   private readonly syncMs: number;
 
   constructor(
-    private readonly service: ObjectService,
+    service: ObjectService,
     private readonly opts: HpaControllerOptions,
   ) {
-    this.source = opts.source ?? service.store;
-    this.clock = opts.clock ?? realClock;
-    this.events = opts.events ?? new EventRecorder(service, () => this.clock.now());
+    super(service, opts, { baseDelayMs: 100 });
     this.syncMs = Math.max(10, opts.syncMs ?? 15_000);
-    this.queue = new WorkQueue((key) => this.reconcile(key), { clock: this.clock, baseDelayMs: 100, ...opts.queue });
-    this.timers = new RequeueTimers(this.clock, (key) => this.queue.add(key));
     this.hpaType = requireType(service, RESOURCE_HPAS);
     this.podType = requireType(service, RESOURCE_PODS);
-    this.loop = new ControllerLoop({
-      source: this.source,
-      queue: this.queue,
-      onEvent: (e) => this.onEvent(e),
-      initialKeys: () => this.source.list(RESOURCE_HPAS).map(objectKey),
-      timers: this.timers,
-    });
   }
 
-  start(): void {
-    this.loop.start();
+  protected initialKeys(): string[] {
+    return this.source.list(RESOURCE_HPAS).map(objectKey);
   }
 
-  stop(): void {
-    this.loop.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.loop.idle();
-  }
-
-  private onEvent(e: StoreEvent): void {
+  protected onEvent(e: StoreEvent): void {
     if (e.resource !== RESOURCE_HPAS) return;
     const key = `${e.namespace}/${e.name}`;
     if (e.type === 'DELETED') {
@@ -139,7 +111,7 @@ export class HorizontalPodAutoscalerController {
     if (e.type === 'ADDED' || e.prev?.metadata.generation !== e.object.metadata.generation) this.queue.add(key);
   }
 
-  private reconcile(key: string): void {
+  protected reconcile(key: string): void {
     const { namespace, name } = splitKey(key);
     const hpa = this.source.get(RESOURCE_HPAS, namespace, name);
     if (!hpa) {

@@ -3,7 +3,7 @@
  * volumes provisioned for them, and volumes released and reclaimed once their claims are gone. Keys are
  * "claim:<namespace>/<name>" and "volume:<name>"; persistent-volume-planner.ts decides.
  */
-import { ControllerLoop } from './controller-loop';
+import { Controller } from './controller-base';
 import type { ObjectService } from '../api/object-service';
 import type { KubeObject } from '../object';
 import { deepCopy } from '../object';
@@ -12,7 +12,6 @@ import type { ResourceType } from '../registry/resource-type';
 import { StatusError } from '../status';
 import type { StoreEvent } from '../store/sqlite-store';
 import { isGoneOrConflict, requireType, type ControllerOptions } from './controller-options';
-import { EventRecorder, type EventSink } from './event-recorder';
 import {
   formatTime,
   objectKey,
@@ -21,7 +20,6 @@ import {
   RESOURCE_STORAGE_CLASSES,
   RESOURCE_VOLUMES,
   splitKey,
-  type ObjectSource,
 } from './object-source';
 import {
   ANN_BETA_STORAGE_PROVISIONER,
@@ -41,7 +39,6 @@ import {
   type VolumeAction,
 } from './persistent-volume-planner';
 import { provisionedDockerVolumeName, type VolumeBackend } from './volume-backend';
-import { realClock, WorkQueue, type Clock } from './work-queue';
 
 const COMPONENT = 'persistentvolume-controller';
 const CLAIM = 'claim:';
@@ -63,49 +60,30 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export class PersistentVolumeController {
-  private readonly queue: WorkQueue;
-  private readonly source: ObjectSource;
-  private readonly clock: Clock;
-  private readonly events: EventSink;
+export class PersistentVolumeController extends Controller {
   private readonly claimType: ResourceType;
   private readonly volumeType: ResourceType;
   private readonly classType: ResourceType;
   /** claims whose storageClassName the API refused to default (uids): the default class is used unwritten */
   private readonly classRefused = new Set<string>();
-  private readonly loop: ControllerLoop;
 
   constructor(
-    private readonly service: ObjectService,
+    service: ObjectService,
     private readonly backend: VolumeBackend,
     private readonly opts: PersistentVolumeControllerOptions,
   ) {
-    this.source = opts.source ?? service.store;
-    this.clock = opts.clock ?? realClock;
-    this.events = opts.events ?? new EventRecorder(service, () => this.clock.now());
-    this.queue = new WorkQueue((key) => this.reconcile(key), { clock: this.clock, ...opts.queue });
+    super(service, opts);
     this.claimType = requireType(service, RESOURCE_CLAIMS);
     this.volumeType = requireType(service, RESOURCE_VOLUMES);
     this.classType = requireType(service, RESOURCE_STORAGE_CLASSES);
-    this.loop = new ControllerLoop({
-      source: this.source,
-      queue: this.queue,
-      onEvent: (e) => this.onEvent(e),
-      initialKeys: () => [...this.source.list(RESOURCE_CLAIMS).map((c) => CLAIM + objectKey(c)), ...this.source.list(RESOURCE_VOLUMES).map((v) => VOLUME + (v.metadata.name ?? ''))],
-      beforeStart: () => this.ensureDefaultStorageClass(),
-    });
   }
 
-  start(): void {
-    this.loop.start();
+  protected initialKeys(): string[] {
+    return [...this.source.list(RESOURCE_CLAIMS).map((c) => CLAIM + objectKey(c)), ...this.source.list(RESOURCE_VOLUMES).map((v) => VOLUME + (v.metadata.name ?? ''))];
   }
 
-  stop(): void {
-    this.loop.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.loop.idle();
+  protected override beforeStart(): void {
+    this.ensureDefaultStorageClass();
   }
 
   private ensureDefaultStorageClass(): void {
@@ -125,7 +103,7 @@ export class PersistentVolumeController {
     }
   }
 
-  private onEvent(e: StoreEvent): void {
+  protected onEvent(e: StoreEvent): void {
     switch (e.resource) {
       case RESOURCE_STORAGE_CLASSES:
         if (e.type !== 'DELETED') this.enqueueUnboundClaims();
@@ -160,7 +138,7 @@ export class PersistentVolumeController {
 
   // ------------------------------------------------------------------ reconcile
 
-  private async reconcile(key: string): Promise<void> {
+  protected async reconcile(key: string): Promise<void> {
     if (key.startsWith(CLAIM)) await this.syncClaim(key.slice(CLAIM.length));
     else if (key.startsWith(VOLUME)) await this.syncVolume(key.slice(VOLUME.length));
   }

@@ -3,7 +3,7 @@
  * pods by selector, and reports status. Level-based on "namespace/name" keys; the planning is in
  * replicaset-planner.ts and replicaset-status.ts, this file only reads, writes and tracks expectations.
  */
-import { ControllerLoop } from './controller-loop';
+import { Controller } from './controller-base';
 import type { ObjectService } from '../api/object-service';
 import { matchesLabels } from '../api/selectors/label-selector';
 import type { KubeObject, OwnerReference } from '../object';
@@ -12,13 +12,10 @@ import { StatusError } from '../status';
 import type { StoreEvent } from '../store/sqlite-store';
 import { isGoneOrConflict, requireType, type ControllerOptions } from './controller-options';
 import { controllerRefOf, withControllerRef, withoutOwner } from './controller-ref';
-import { EventRecorder, type EventSink } from './event-recorder';
 import { ControllerExpectations } from './expectations';
-import { objectKey, RESOURCE_PODS, RESOURCE_REPLICA_SETS, splitKey, type ObjectSource } from './object-source';
+import { objectKey, RESOURCE_PODS, RESOURCE_REPLICA_SETS, splitKey } from './object-source';
 import { planReplicaSet, podFromTemplate, selectorOf } from './replicaset-planner';
 import { calculateReplicaSetStatus, nextAvailabilityCheck, replicaSetStatusChanged, type ManageError } from './replicaset-status';
-import { RequeueTimers } from './requeue-timers';
-import { realClock, WorkQueue, type Clock } from './work-queue';
 
 const COMPONENT = 'replicaset-controller';
 
@@ -30,53 +27,25 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export class ReplicaSetController {
+export class ReplicaSetController extends Controller {
   readonly expectations: ControllerExpectations;
-  private readonly queue: WorkQueue;
-  private readonly timers: RequeueTimers;
-  private readonly source: ObjectSource;
-  private readonly clock: Clock;
-  private readonly events: EventSink;
   private readonly podType: ResourceType;
   private readonly rsType: ResourceType;
-  private readonly loop: ControllerLoop;
 
-  constructor(
-    private readonly service: ObjectService,
-    opts: ControllerOptions = {},
-  ) {
-    this.source = opts.source ?? service.store;
-    this.clock = opts.clock ?? realClock;
-    this.events = opts.events ?? new EventRecorder(service, () => this.clock.now());
+  constructor(service: ObjectService, opts: ControllerOptions = {}) {
+    super(service, opts);
     this.expectations = new ControllerExpectations(() => this.clock.now());
-    this.queue = new WorkQueue((key) => this.reconcile(key), { clock: this.clock, ...opts.queue });
-    this.timers = new RequeueTimers(this.clock, (key) => this.queue.add(key));
     this.podType = requireType(service, RESOURCE_PODS);
     this.rsType = requireType(service, RESOURCE_REPLICA_SETS);
-    this.loop = new ControllerLoop({
-      source: this.source,
-      queue: this.queue,
-      onEvent: (e) => this.onEvent(e),
-      initialKeys: () => this.source.list(RESOURCE_REPLICA_SETS).map(objectKey),
-      timers: this.timers,
-    });
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  idle(): Promise<void> {
-    return this.loop.idle();
+  protected initialKeys(): string[] {
+    return this.source.list(RESOURCE_REPLICA_SETS).map(objectKey);
   }
 
   // ------------------------------------------------------------------ events -> keys
 
-  private onEvent(e: StoreEvent): void {
+  protected onEvent(e: StoreEvent): void {
     if (e.resource === RESOURCE_REPLICA_SETS) {
       const key = `${e.namespace}/${e.name}`;
       if (e.type === 'DELETED') this.expectations.forget(key);
@@ -133,7 +102,7 @@ export class ReplicaSetController {
 
   // ------------------------------------------------------------------ reconcile
 
-  private reconcile(key: string): void {
+  protected reconcile(key: string): void {
     const { namespace, name } = splitKey(key);
     const rs = this.source.get(RESOURCE_REPLICA_SETS, namespace, name);
     if (!rs) {

@@ -119,7 +119,11 @@ export class Kubelet {
       clusterId: opts.clusterId,
       clock: this.clock,
       reconnectMs: opts.eventsReconnectMs,
-      onEvent: (e) => this.queue.add(e.podUid),
+      onEvent: (e) => {
+        if (e.action === 'oom') this.runtime.noteOom(e.containerId);
+        else if (e.action === 'destroy') this.runtime.forget(e.containerId);
+        this.queue.add(e.podUid);
+      },
       onConnect: () => this.onRuntimeBack(),
     });
     this.ctx = {

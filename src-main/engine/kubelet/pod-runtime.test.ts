@@ -81,6 +81,17 @@ describe('PodRuntime (Docker)', () => {
     expect((await rt.observe('uid-b')).map((c) => c.name)).toEqual(['stubborn']);
   });
 
+  it("takes an `oom` event over an exit already seen (and cached) without Docker's OOMKilled flag", async () => {
+    const c = await rt.create({ name: `k8s_oom_p_ns_${clusterId}_0`, Image: image, Cmd: ['sh', '-c', 'exit 137'], Labels: labels(clusterId, 'uid-c', 'oom') });
+    await docker.getContainer(c.id).start();
+    await docker.getContainer(c.id).wait();
+    expect(await rt.observe('uid-c')).toMatchObject([{ state: 'exited', exitCode: 137, oomKilled: false }]);
+    rt.noteOom(c.id);
+    expect(await rt.observe('uid-c')).toMatchObject([{ state: 'exited', exitCode: 137, oomKilled: true }]);
+    rt.forget(c.id);
+    expect(await rt.observe('uid-c')).toMatchObject([{ oomKilled: false }]);
+  });
+
   it("words Docker's errors without the client's prefix", async () => {
     const err = await docker
       .getContainer('no-such-container-xyz')

@@ -35,6 +35,8 @@ export class PodRuntime {
   /** inspect results of exited containers, which no longer change */
   private readonly finished = new Map<string, ObservedContainer>();
   private readonly imageRefs = new Map<string, string>();
+  /** containers Docker reported an `oom` event for: its OOMKilled flag can land after the exit we saw */
+  private readonly oomSeen = new Set<string>();
 
   constructor(
     readonly docker: Docker,
@@ -67,6 +69,22 @@ export class PodRuntime {
     this.finished.clear();
   }
 
+  /** A container is gone (Docker's `destroy`): drop what is remembered about it. */
+  forget(containerId: string): void {
+    this.finished.delete(containerId);
+    this.oomSeen.delete(containerId);
+  }
+
+  /**
+   * Docker's `oom` event for a container. Docker handles the OOM and the exit of a task separately, so under
+   * load an exit can be inspected (and cached as final) before State.OOMKilled is set: the event wins.
+   */
+  noteOom(containerId: string): void {
+    if (containerId === '') return;
+    this.oomSeen.add(containerId);
+    this.finished.delete(containerId);
+  }
+
   /** Every container of ours. */
   async listOwned(): Promise<OwnedContainer[]> {
     const list = await this.docker.listContainers({ all: true, filters: this.labelFilter() });
@@ -85,12 +103,12 @@ export class PodRuntime {
         out.push(cached);
         continue;
       }
-      const seen = await this.inspect(c.Id);
-      if (!seen) continue;
+      const inspected = await this.inspect(c.Id);
+      if (!inspected) continue;
+      const seen = this.oomSeen.has(inspected.id) ? { ...inspected, oomKilled: true } : inspected;
       if (seen.state === 'exited') this.finished.set(seen.id, seen);
       out.push(seen);
     }
-    for (const c of out) if (!listed.has(c.id)) this.finished.delete(c.id);
     return out;
   }
 

@@ -136,7 +136,8 @@ describe('HorizontalPodAutoscaler on Docker via kubectl', () => {
     await eventually(async () => (await replicasOf('cpu')) >= 3, 60_000, 250);
     const up = (await eventsOf('cpu')).find((ev) => ev.reason === 'SuccessfulRescale');
     expect(up?.type).toBe('Normal');
-    expect(up?.message).toMatch(/^New size: [34]; reason: cpu resource utilization \(percentage of request\) above target$/);
+    // The first step is ceil(utilization / target): 2 when a loaded machine gives the burner under a core.
+    expect(up?.message).toMatch(/^New size: [234]; reason: cpu resource utilization \(percentage of request\) above target$/);
     await eventually(async () => (await readyPods('cpu')) >= 3, 60_000, 250);
     const status = (await e.json<KubeObject>(['get', 'hpa', 'cpu'])).status as { currentReplicas: number; desiredReplicas: number; lastScaleTime: string; currentMetrics: Array<{ resource: { current: { averageUtilization: number } } }> };
     expect(status.lastScaleTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
