@@ -82,7 +82,9 @@ export interface StreamsTestEnv {
   /** Start a labelled container from the test image; returns its id. */
   startContainer(spec: ContainerSpec): Promise<string>;
   /** A Pod object (phase Running) whose containers map to the given Docker containers. */
-  addPod(name: string, containers: Record<string, FakeContainer>): void;
+  addPod(name: string, containers: Record<string, FakeContainer>, labels?: Record<string, string>): void;
+  /** Store any other object in namespace default (e.g. a Service for `kubectl port-forward svc/x`). */
+  addObject(plural: string, obj: KubeObject): void;
   /** Run a kubectl binary against this server with its own HOME and discovery cache. */
   kubectl(bin: string, args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
   stop(): Promise<void>;
@@ -141,16 +143,19 @@ export async function startStreamsTestEnv(): Promise<StreamsTestEnv> {
       await c.start();
       return c.id;
     },
-    addPod(name, containers) {
+    addPod(name, containers, labels) {
       const pods = typeOf('pods');
       const created: KubeObject = service.create(pods, 'default', {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name },
+        metadata: { name, ...(labels ? { labels } : {}) },
         spec: { containers: Object.keys(containers).map((c) => ({ name: c, image })) },
       });
       service.update(pods, 'default', name, { ...created, status: { phase: 'Running' } }, { subresource: 'status' });
       resolver.set('default', name, containers);
+    },
+    addObject(plural, obj) {
+      service.create(typeOf(plural), 'default', obj);
     },
     kubectl(bin, args, opts = {}) {
       const env = { KUBECONFIG: kubeconfig, HOME: dir, ...opts.env };
