@@ -39,7 +39,20 @@ export class PortForwardUpgrades {
     clientTracking: false,
     perMessageDeflate: false,
     maxPayload: MAX_MESSAGE_BYTES,
-    handleProtocols: (offered) => negotiateProtocol([...offered], WEBSOCKET_PROTOCOLS) ?? false,
+    handleProtocols: (offered) => negotiateProtocol([...offered], PORT_FORWARD_PROTOCOLS) ?? false,
+  });
+
+  /**
+   * ws refuses `SPDY/3.1+portforward.k8s.io` as a subprotocol ('/' is no token character, RFC 6455 §4.1), so
+   * the tunnel's handshake has its own server: the header is swapped for a token before ws parses it, and
+   * the answer names the protocol kubectl asked for, exactly.
+   */
+  private readonly tunnelWss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: MAX_MESSAGE_BYTES,
+    handleProtocols: () => SPDY_TUNNEL_PROTOCOL,
   });
 
   constructor(
@@ -56,7 +69,8 @@ export class PortForwardUpgrades {
     if (protocol === SPDY_TUNNEL_PROTOCOL) {
       const target = await this.target(info);
       if (socket.destroyed) return;
-      this.wss.handleUpgrade(req, socket, head, (ws) => runSpdyPortForward(spdyOverWebSocket(ws), target, this.active));
+      req.headers['sec-websocket-protocol'] = 'spdy-tunnel';
+      this.tunnelWss.handleUpgrade(req, socket, head, (ws) => runSpdyPortForward(spdyOverWebSocket(ws), target, this.active));
       return;
     }
     const ports = parsePortForwardPorts(query);

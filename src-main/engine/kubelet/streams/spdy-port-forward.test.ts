@@ -85,20 +85,46 @@ describe('kubectl port-forward (SPDY)', () => {
     expect(results[3].body).toBe(INDEX_BODY);
   }
 
-  const cases: Array<{ name: string; bin: string; env: NodeJS.ProcessEnv }> = [
-    { name: 'kubectl 1.33 (SPDY tunnelled in WebSocket)', bin: pinnedKubectl(33), env: {} },
-    { name: 'kubectl 1.30 (plain SPDY/3.1)', bin: pinnedKubectl(30), env: {} },
-    { name: 'kubectl 1.33 with the tunnel disabled (plain SPDY/3.1)', bin: pinnedKubectl(33), env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' } },
+  const TUNNEL = 'GET websocket SPDY/3.1+portforward.k8s.io';
+  const PLAIN = 'POST SPDY/3.1 portforward.k8s.io';
+  const cases: Array<{ name: string; bin: string; env: NodeJS.ProcessEnv; upgrade: string }> = [
+    { name: 'kubectl 1.33 (SPDY tunnelled in WebSocket)', bin: pinnedKubectl(33), env: {}, upgrade: TUNNEL },
+    { name: 'kubectl 1.30 (plain SPDY/3.1)', bin: pinnedKubectl(30), env: {}, upgrade: PLAIN },
+    { name: 'kubectl 1.33 with the tunnel disabled (plain SPDY/3.1)', bin: pinnedKubectl(33), env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }, upgrade: PLAIN },
   ];
 
   for (const c of cases) {
     it(`${c.name}: pod/web, concurrent requests including a body over 1 MiB`, async () => {
+      env.upgradeLog.length = 0;
       const f = await portForward(c.bin, ['pod/web', ':8080'], c.env);
+      await eventually(() => env.upgradeLog.length > 0);
+      expect(env.upgradeLog).toEqual([c.upgrade]);
       await fetchConcurrently(f.localPort);
       // the connection stays up for later connections
       expect(await httpGet(f.localPort, '/')).toEqual({ status: 200, body: INDEX_BODY });
       expect(f.child.exitCode).toBe(null);
       expect(f.out.stdout).toContain('Handling connection for');
+    });
+  }
+
+  for (const minor of [33, 30]) {
+    it(`kubectl 1.${minor}: a port nothing listens on gives kubectl the kubelet's error; other forwards carry on`, async () => {
+      const good = await portForward(pinnedKubectl(minor), ['pod/web', ':8080']);
+      const bad = await portForward(pinnedKubectl(minor), ['pod/web', ':8081']);
+      await expect(httpGet(bad.localPort, '/')).rejects.toThrow();
+      const ip = (await env.resolver.resolve('default', 'web', undefined)).podIP;
+      await eventually(() => bad.out.stderr.includes('an error occurred forwarding'));
+      expect(bad.out.stderr).toContain(`error forwarding port 8081 to pod `);
+      expect(bad.out.stderr).toContain(`dial tcp ${ip}:8081: connect: connection refused`);
+      // client-go's handleConnection closes the whole SPDY connection after any error-stream message, so
+      // kubectl ends the forward ("lost connection to pod"), exactly as against a real kubelet
+      expect(await bad.exited).toBe(1);
+      expect(bad.out.stderr).toContain('lost connection to pod');
+      // the engine dropped that session and nothing else: the other forward and new ones still work
+      expect(await httpGet(good.localPort, '/')).toEqual({ status: 200, body: INDEX_BODY });
+      await eventually(() => env.streams.activeSessions() === 1);
+      const again = await portForward(pinnedKubectl(minor), ['pod/web', ':8080']);
+      expect(await httpGet(again.localPort, '/')).toEqual({ status: 200, body: INDEX_BODY });
     });
   }
 

@@ -79,6 +79,8 @@ export interface StreamsTestEnv {
   dir: string;
   streams: PodStreams;
   resolver: FakeResolver;
+  /** Every upgrade request the server saw: `<method> <Upgrade> <offered protocols>`, to tell transports apart. */
+  upgradeLog: string[];
   /** Start a labelled container from the test image; returns its id. */
   startContainer(spec: ContainerSpec): Promise<string>;
   /** A Pod object (phase Running) whose containers map to the given Docker containers. */
@@ -106,6 +108,7 @@ export async function startStreamsTestEnv(): Promise<StreamsTestEnv> {
   service.create(typeOf('namespaces'), '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
   const resolver = new FakeResolver(docker);
   const streams = createPodStreams(resolver, docker);
+  const upgradeLog: string[] = [];
   const server = new ApiServer({
     host: '127.0.0.1',
     port: 0,
@@ -114,7 +117,13 @@ export async function startStreamsTestEnv(): Promise<StreamsTestEnv> {
     service,
     skiffVersion: 'test',
     podStreams: streams.podStreams,
-    upgrades: streams.upgrades,
+    upgrades: {
+      handleUpgrade(req, socket, head, info, query) {
+        const offered = req.headers['sec-websocket-protocol'] ?? req.headers['x-stream-protocol-version'] ?? '';
+        upgradeLog.push(`${req.method ?? ''} ${req.headers.upgrade ?? ''} ${String(offered)}`);
+        streams.upgrades.handleUpgrade(req, socket, head, info, query);
+      },
+    },
   });
   const port = await server.start();
   const url = `https://127.0.0.1:${port}`;
@@ -131,6 +140,7 @@ export async function startStreamsTestEnv(): Promise<StreamsTestEnv> {
     dir,
     streams,
     resolver,
+    upgradeLog,
     async startContainer(spec) {
       const c = await docker.createContainer({
         Image: image,
