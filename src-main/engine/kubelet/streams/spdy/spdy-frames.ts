@@ -117,6 +117,8 @@ export class SpdyProtocolError extends Error {}
 export class SpdyFrameParser {
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;
+  /** DATA may only come on streams the client opened: odd ids up to the last SYN_STREAM */
+  private lastSynStreamId = 0;
 
   constructor(private readonly maxPayload = MAX_FRAME_PAYLOAD) {}
 
@@ -135,12 +137,15 @@ export class SpdyFrameParser {
       if (head[0] & 0x80) {
         const version = head.readUInt16BE(0) & 0x7fff;
         if (version !== SPDY_VERSION) throw new SpdyProtocolError(`unsupported SPDY version ${version}`);
-      } else if ((head.readUInt32BE(0) & STREAM_ID_MASK) === 0) {
-        throw new SpdyProtocolError('DATA frame on stream 0');
+      } else {
+        const streamId = head.readUInt32BE(0) & STREAM_ID_MASK;
+        if (streamId === 0) throw new SpdyProtocolError('DATA frame on stream 0');
+        if (streamId % 2 === 0 || streamId > this.lastSynStreamId) throw new SpdyProtocolError(`DATA frame on stream ${streamId}, which the client never opened`);
       }
       if (this.bufferedBytes < HEADER_BYTES + length) break;
-      const frame = this.take(HEADER_BYTES + length);
-      frames.push(decodeFrame(frame));
+      const frame = decodeFrame(this.take(HEADER_BYTES + length));
+      if (frame.kind === 'syn_stream' && frame.streamId > this.lastSynStreamId) this.lastSynStreamId = frame.streamId;
+      frames.push(frame);
     }
     return frames;
   }
