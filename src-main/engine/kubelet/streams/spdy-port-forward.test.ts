@@ -138,4 +138,17 @@ describe('kubectl port-forward (SPDY)', () => {
     const f = await portForward(pinnedKubectl(30), ['svc/web', ':80']);
     await fetchConcurrently(f.localPort);
   });
+
+  it('engine shutdown ends SPDY sessions of both transports, and kubectl notices', async () => {
+    const tunnel = await portForward(pinnedKubectl(33), ['pod/web', ':8080']);
+    const plain = await portForward(pinnedKubectl(30), ['pod/web', ':8080']);
+    expect(await httpGet(tunnel.localPort, '/')).toEqual({ status: 200, body: INDEX_BODY });
+    expect(await httpGet(plain.localPort, '/')).toEqual({ status: 200, body: INDEX_BODY });
+    expect(env.streams.activeSessions()).toBe(2);
+    env.streams.stop();
+    expect(env.streams.activeSessions()).toBe(0);
+    expect(await tunnel.exited).toBe(1);
+    expect(await plain.exited).toBe(1);
+    expect(plain.out.stderr).toContain('lost connection to pod');
+  });
 });

@@ -72,23 +72,28 @@ describe('pod stream routes', () => {
     expect(noIp).toMatchObject({ status: 400, body: { message: 'pod exited has no IP address yet' } });
   });
 
-  it('answers a plain SPDY port-forward upgrade with 101 and the negotiated protocol', async () => {
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+  it('answers a plain SPDY port-forward upgrade with 101, and garbage after it with GOAWAY', async () => {
+    const { res, socket } = await new Promise<{ res: IncomingMessage; socket: Duplex }>((resolve, reject) => {
       const req = https.request(`${env.url}/api/v1/namespaces/default/pods/idle/portforward`, {
         method: 'POST',
         ca: env.ca,
         headers: { Authorization: `Bearer ${env.token}`, Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' },
       });
-      req.on('upgrade', (r: IncomingMessage, socket: Duplex) => {
-        socket.destroy();
-        resolve(r);
-      });
+      req.on('upgrade', (r: IncomingMessage, sock: Duplex) => resolve({ res: r, socket: sock }));
       req.on('response', () => reject(new Error('not upgraded')));
       req.on('error', reject);
       req.end();
     });
     expect(res.statusCode).toBe(101);
     expect(res.headers).toMatchObject({ connection: 'Upgrade', upgrade: 'SPDY/3.1', 'x-stream-protocol-version': 'portforward.k8s.io' });
+    expect(env.streams.activeSessions()).toBe(1);
+    const answer: Buffer[] = [];
+    socket.on('data', (d: Buffer) => answer.push(d));
+    const closed = new Promise((r) => socket.on('close', r));
+    socket.write('GET / HTTP/1.1\r\n\r\n');
+    await closed;
+    // GOAWAY, last good stream 0, status 1 (PROTOCOL_ERROR)
+    expect(Buffer.concat(answer).toString('hex')).toBe('80030007000000080000000000000001');
     await eventually(() => env.streams.activeSessions() === 0);
   });
 });
