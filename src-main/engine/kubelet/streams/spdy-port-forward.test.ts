@@ -1,6 +1,7 @@
 /**
  * `kubectl port-forward` against the engine with real kubectl binaries: 1.33 over the SPDY-in-WebSocket
- * tunnel (its default), 1.30 over plain SPDY/3.1 (its default), to a busybox httpd in a real container.
+ * tunnel (its default), 1.30 over plain SPDY/3.1 (its default), each also the other way round by
+ * KUBECTL_PORT_FORWARD_WEBSOCKETS, and every kubectl 1.27-1.33 once, to a busybox httpd in a real container.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import http from 'node:http';
@@ -91,6 +92,7 @@ describe('kubectl port-forward (SPDY)', () => {
     { name: 'kubectl 1.33 (SPDY tunnelled in WebSocket)', bin: pinnedKubectl(33), env: {}, upgrade: TUNNEL },
     { name: 'kubectl 1.30 (plain SPDY/3.1)', bin: pinnedKubectl(30), env: {}, upgrade: PLAIN },
     { name: 'kubectl 1.33 with the tunnel disabled (plain SPDY/3.1)', bin: pinnedKubectl(33), env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }, upgrade: PLAIN },
+    { name: 'kubectl 1.30 with the tunnel enabled (SPDY tunnelled in WebSocket)', bin: pinnedKubectl(30), env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'true' }, upgrade: TUNNEL },
   ];
 
   for (const c of cases) {
@@ -127,6 +129,17 @@ describe('kubectl port-forward (SPDY)', () => {
       expect(await httpGet(again.localPort, '/')).toEqual({ status: 200, body: INDEX_BODY });
     });
   }
+
+  it('every kubectl 1.27-1.33 forwards (SPDY up to 1.30, the tunnel from 1.31)', async () => {
+    for (let minor = 27; minor <= 33; minor++) {
+      env.upgradeLog.length = 0;
+      const f = await portForward(pinnedKubectl(minor), ['pod/web', ':8080']);
+      expect(await httpGet(f.localPort, '/big')).toEqual({ status: 200, body: BIG_BODY });
+      expect(env.upgradeLog, `kubectl 1.${minor}`).toEqual([minor >= 31 ? TUNNEL : PLAIN]);
+      f.child.kill('SIGTERM');
+      await f.exited;
+    }
+  });
 
   it('kubectl 1.33: svc/web maps the Service port to the pod target port', async () => {
     const f = await portForward(pinnedKubectl(33), ['svc/web', ':80']);
