@@ -6,16 +6,11 @@
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
+import { toBuffer } from '../remote-command-session';
 import { SpdyConnection } from './spdy-connection';
 
 /** Bytes buffered towards the client above which the connection reports congestion. */
 const HIGH_WATER = 1024 * 1024;
-
-function toBuffer(raw: RawData): Buffer {
-  if (Buffer.isBuffer(raw)) return raw;
-  if (Array.isArray(raw)) return Buffer.concat(raw);
-  return Buffer.from(raw);
-}
 
 /** SPDY on an upgraded socket; `head` holds bytes that arrived with the upgrade request. */
 export function spdyOverSocket(socket: Duplex, head: Buffer): SpdyConnection {
