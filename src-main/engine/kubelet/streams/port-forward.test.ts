@@ -1,4 +1,7 @@
-/** WebSocket port-forward to a busybox httpd in a real container, through @kubernetes/client-node. */
+/**
+ * WebSocket port-forward to a busybox httpd in a real container, through @kubernetes/client-node. kubectl's
+ * SPDY port-forward is tested in spdy-port-forward.test.ts.
+ */
 import http from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -7,7 +10,7 @@ import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/harness';
 import { decodeFrame } from './channel-protocol';
-import { DEFAULT_KUBECTL, pinnedKubectl, startStreamsTestEnv, type StreamsTestEnv } from './streams-test-env';
+import { startStreamsTestEnv, type StreamsTestEnv } from './streams-test-env';
 
 function httpGet(port: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -84,14 +87,6 @@ describe('pods/portforward', () => {
     err.on('data', (d: Buffer) => (errText += d.toString()));
     await new k8s.PortForward(kc).portForward('default', 'web', [8081], out, err, new PassThrough());
     await eventually(() => errText.includes('connection refused'));
-  });
-
-  it('refuses kubectl port-forward (SPDY, and SPDY tunnelled in WebSocket) with a Status', async () => {
-    for (const bin of [DEFAULT_KUBECTL, pinnedKubectl(33), pinnedKubectl(27)]) {
-      const r = await env.kubectl(bin, ['port-forward', 'web', '0:8080']);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain('port-forward over SPDY/3.1 (kubectl port-forward) is not supported by this server yet');
-    }
   });
 
   it('refuses a missing port before upgrading', async () => {

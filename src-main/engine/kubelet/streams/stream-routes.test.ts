@@ -1,15 +1,17 @@
 /** Routing of the pod streaming subresources through a real API server: plain requests and refused upgrades. */
+import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api } from '../../test/harness';
+import { api, eventually } from '../../test/harness';
 import { startStreamsTestEnv, type StreamsTestEnv } from './streams-test-env';
 
-function upgradeRequest(env: StreamsTestEnv, path: string, upgrade: string): Promise<{ status: number; body: unknown }> {
+function upgradeRequest(env: StreamsTestEnv, path: string, upgrade: string, protocol = 'v4.channel.k8s.io'): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const req = https.request(`${env.url}${path}`, {
       method: 'POST',
       ca: env.ca,
-      headers: { Authorization: `Bearer ${env.token}`, Connection: 'Upgrade', Upgrade: upgrade, 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' },
+      headers: { Authorization: `Bearer ${env.token}`, Connection: 'Upgrade', Upgrade: upgrade, 'X-Stream-Protocol-Version': protocol },
     });
     req.on('response', (res) => {
       let text = '';
@@ -58,9 +60,40 @@ describe('pod stream routes', () => {
     expect(other).toMatchObject({ status: 400, body: { message: 'Upgrade request required' } });
   });
 
-  it('refuses SPDY port-forward', async () => {
-    const r = await upgradeRequest(env, '/api/v1/namespaces/default/pods/idle/portforward', 'SPDY/3.1');
-    expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ message: expect.stringContaining('port-forward over SPDY/3.1') as unknown });
+  it('refuses a SPDY port-forward it cannot serve before upgrading', async () => {
+    const wrongProtocol = await upgradeRequest(env, '/api/v1/namespaces/default/pods/idle/portforward', 'SPDY/3.1');
+    expect(wrongProtocol.status).toBe(403);
+    expect(wrongProtocol.body).toMatchObject({ reason: 'Forbidden', message: expect.stringContaining('server accepts [portforward.k8s.io]') as unknown });
+    const noPod = await upgradeRequest(env, '/api/v1/namespaces/default/pods/ghost/portforward', 'SPDY/3.1', 'portforward.k8s.io');
+    expect(noPod.status).toBe(404);
+    env.addPod('exited', { main: { id: await env.startContainer({ cmd: ['true'] }) } });
+    await eventually(async () => !(await env.resolver.resolve('default', 'exited', undefined)).running);
+    const noIp = await upgradeRequest(env, '/api/v1/namespaces/default/pods/exited/portforward', 'SPDY/3.1', 'portforward.k8s.io');
+    expect(noIp).toMatchObject({ status: 400, body: { message: 'pod exited has no IP address yet' } });
+  });
+
+  it('answers a plain SPDY port-forward upgrade with 101, and garbage after it with GOAWAY', async () => {
+    const { res, socket } = await new Promise<{ res: IncomingMessage; socket: Duplex }>((resolve, reject) => {
+      const req = https.request(`${env.url}/api/v1/namespaces/default/pods/idle/portforward`, {
+        method: 'POST',
+        ca: env.ca,
+        headers: { Authorization: `Bearer ${env.token}`, Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' },
+      });
+      req.on('upgrade', (r: IncomingMessage, sock: Duplex) => resolve({ res: r, socket: sock }));
+      req.on('response', () => reject(new Error('not upgraded')));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(res.statusCode).toBe(101);
+    expect(res.headers).toMatchObject({ connection: 'Upgrade', upgrade: 'SPDY/3.1', 'x-stream-protocol-version': 'portforward.k8s.io' });
+    expect(env.streams.activeSessions()).toBe(1);
+    const answer: Buffer[] = [];
+    socket.on('data', (d: Buffer) => answer.push(d));
+    const closed = new Promise((r) => socket.on('close', r));
+    socket.write('GET / HTTP/1.1\r\n\r\n');
+    await closed;
+    // GOAWAY, last good stream 0, status 1 (PROTOCOL_ERROR)
+    expect(Buffer.concat(answer).toString('hex')).toBe('80030007000000080000000000000001');
+    await eventually(() => env.streams.activeSessions() === 0);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Dispatch of the pod streaming subresources: GET log to PodLogs; upgrades of exec/attach/portforward to
- * their WebSocket handlers; SPDY (kubectl ≤1.29, or the fallback of newer ones) refused with a Status after
- * the same checks, so a real problem (no such container, …) is what the user sees.
+ * their handlers. Port-forward is served over WebSocket and SPDY alike; exec/attach over SPDY (kubectl
+ * ≤1.29, or the fallback of newer ones) is refused with a Status after the same checks, so a real problem
+ * (no such container, …) is what the user sees.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,7 +13,7 @@ import { notFound } from '../../status';
 import type { RemoteCommandUpgrades } from './exec-websocket';
 import type { PodLogs } from './pod-logs';
 import type { PortForwardUpgrades } from './port-forward';
-import { portForwardNeedsWebSocket, refuseUpgrade, spdyNotSupported, upgradeKind, upgradeRequired } from './upgrade-refusal';
+import { refuseUpgrade, spdyNotSupported, upgradeKind, upgradeRequired } from './upgrade-refusal';
 
 export class PodStreamRoutes implements PodStreamHandlers, UpgradeHandler {
   constructor(
@@ -37,7 +38,7 @@ export class PodStreamRoutes implements PodStreamHandlers, UpgradeHandler {
     const kind = upgradeKind(req);
     const sub = info.subresource;
     if (sub === 'portforward') {
-      if (kind !== 'websocket') throw portForwardNeedsWebSocket();
+      if (kind === 'other') throw upgradeRequired();
       return this.portForward.handle(req, socket, head, info, query);
     }
     if (sub !== 'exec' && sub !== 'attach') throw notFound('', `pods/${sub}`, info.name);

@@ -79,10 +79,14 @@ export interface StreamsTestEnv {
   dir: string;
   streams: PodStreams;
   resolver: FakeResolver;
+  /** Every upgrade request the server saw: `<method> <Upgrade> <offered protocols>`, to tell transports apart. */
+  upgradeLog: string[];
   /** Start a labelled container from the test image; returns its id. */
   startContainer(spec: ContainerSpec): Promise<string>;
   /** A Pod object (phase Running) whose containers map to the given Docker containers. */
-  addPod(name: string, containers: Record<string, FakeContainer>): void;
+  addPod(name: string, containers: Record<string, FakeContainer>, labels?: Record<string, string>): void;
+  /** Store any other object in namespace default (e.g. a Service for `kubectl port-forward svc/x`). */
+  addObject(plural: string, obj: KubeObject): void;
   /** Run a kubectl binary against this server with its own HOME and discovery cache. */
   kubectl(bin: string, args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
   stop(): Promise<void>;
@@ -104,6 +108,7 @@ export async function startStreamsTestEnv(): Promise<StreamsTestEnv> {
   service.create(typeOf('namespaces'), '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
   const resolver = new FakeResolver(docker);
   const streams = createPodStreams(resolver, docker);
+  const upgradeLog: string[] = [];
   const server = new ApiServer({
     host: '127.0.0.1',
     port: 0,
@@ -112,7 +117,13 @@ export async function startStreamsTestEnv(): Promise<StreamsTestEnv> {
     service,
     skiffVersion: 'test',
     podStreams: streams.podStreams,
-    upgrades: streams.upgrades,
+    upgrades: {
+      handleUpgrade(req, socket, head, info, query) {
+        const offered = req.headers['sec-websocket-protocol'] ?? req.headers['x-stream-protocol-version'] ?? '';
+        upgradeLog.push(`${req.method ?? ''} ${req.headers.upgrade ?? ''} ${String(offered)}`);
+        streams.upgrades.handleUpgrade(req, socket, head, info, query);
+      },
+    },
   });
   const port = await server.start();
   const url = `https://127.0.0.1:${port}`;
@@ -129,6 +140,7 @@ export async function startStreamsTestEnv(): Promise<StreamsTestEnv> {
     dir,
     streams,
     resolver,
+    upgradeLog,
     async startContainer(spec) {
       const c = await docker.createContainer({
         Image: image,
@@ -141,16 +153,19 @@ export async function startStreamsTestEnv(): Promise<StreamsTestEnv> {
       await c.start();
       return c.id;
     },
-    addPod(name, containers) {
+    addPod(name, containers, labels) {
       const pods = typeOf('pods');
       const created: KubeObject = service.create(pods, 'default', {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name },
+        metadata: { name, ...(labels ? { labels } : {}) },
         spec: { containers: Object.keys(containers).map((c) => ({ name: c, image })) },
       });
       service.update(pods, 'default', name, { ...created, status: { phase: 'Running' } }, { subresource: 'status' });
       resolver.set('default', name, containers);
+    },
+    addObject(plural, obj) {
+      service.create(typeOf(plural), 'default', obj);
     },
     kubectl(bin, args, opts = {}) {
       const env = { KUBECONFIG: kubeconfig, HOME: dir, ...opts.env };

@@ -1,7 +1,7 @@
 /**
  * Refusing an HTTP upgrade with a Status body (any non-101 answer): kubectl decodes the Status and prints
  * `Error from server (<reason>): <message>`; kubectl 1.30+ also takes a non-101 WebSocket answer as the cue
- * to retry over SPDY, which is refused the same way.
+ * to retry over SPDY, which for exec/attach is refused the same way.
  */
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
@@ -45,13 +45,6 @@ export function unsupportedProtocols(offered: readonly string[], supported: read
 export function spdyNotSupported(subresource: string): StatusError {
   return badRequest(
     `${subresource} over SPDY/3.1 is not supported by this server; it speaks the WebSocket protocol v5.channel.k8s.io: use kubectl 1.30 or newer (or set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true with kubectl 1.29)`,
-  );
-}
-
-/** kubectl's port-forward (SPDY/3.1, or SPDY tunnelled in WebSocket with 1.31+). */
-export function portForwardNeedsWebSocket(): StatusError {
-  return badRequest(
-    'port-forward over SPDY/3.1 (kubectl port-forward) is not supported by this server yet; it serves port-forward over WebSocket with v4.channel.k8s.io (as @kubernetes/client-node does)',
   );
 }
 
