@@ -10,7 +10,7 @@ import type { UpgradeHandler } from '../../api/api-server';
 import type { ResourceRequest } from '../../api/request-info';
 import type { PodStreamHandlers } from '../../api/rest-handler';
 import { notFound } from '../../status';
-import type { RemoteCommandUpgrades } from './exec-websocket';
+import type { RemoteCommandUpgrades } from './remote-command-upgrades';
 import type { PodLogs } from './pod-logs';
 import type { PortForwardUpgrades } from './port-forward';
 import { refuseUpgrade, spdyNotSupported, upgradeKind, upgradeRequired } from './upgrade-refusal';

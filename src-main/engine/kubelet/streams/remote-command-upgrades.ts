@@ -15,8 +15,9 @@ import { negotiateProtocol, parseProtocolHeader, REMOTE_COMMAND_PROTOCOLS } from
 import { prepareAttach } from './docker-attach';
 import { prepareExec } from './docker-exec';
 import { parseRemoteCommandOptions, type RemoteCommandKind, type RemoteCommandOptions } from './exec-options';
-import { runRemoteCommandSession } from './remote-command-session';
+import { runRemoteCommand } from './remote-command-session';
 import { unsupportedProtocols } from './upgrade-refusal';
+import { WebSocketCommandChannels } from './websocket-command-channels';
 
 /** Largest client message (stdin chunks from kubectl are 32 KiB). */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -44,7 +45,7 @@ export class RemoteCommandUpgrades {
     const ref = await this.resolveRunning(info, opts);
     const proc = kind === 'exec' ? await prepareExec(this.docker, ref, opts) : await prepareAttach(this.docker, ref, opts);
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => runRemoteCommandSession(ws, opts, proc, this.active));
+    this.wss.handleUpgrade(req, socket, head, (ws) => runRemoteCommand(new WebSocketCommandChannels(ws, opts), opts, proc, this.active));
   }
 
   /** The checks `handle` makes, for a request that will be refused anyway (SPDY): the real problem comes first. */
