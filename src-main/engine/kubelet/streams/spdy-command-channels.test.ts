@@ -60,17 +60,18 @@ const opts = (o: Partial<RemoteCommandOptions> = {}): RemoteCommandOptions => ({
 
 async function session(proc: FakeProcess, o: RemoteCommandOptions, protocol: string, types: string[]) {
   const wire = { closed: false };
-  let client: SpdyTestClient | undefined;
+  const peer: { client?: SpdyTestClient } = {};
   const conn = new SpdyConnection({
     write: (b) => {
-      client?.push(b);
+      peer.client?.push(b);
       return true;
     },
     pause: () => undefined,
     resume: () => undefined,
     close: () => (wire.closed = true),
   });
-  client = new SpdyTestClient((b) => conn.receive(b));
+  const client = new SpdyTestClient((b) => conn.receive(b));
+  peer.client = client;
   const active = new ActiveStreams();
   const collected = collectCommandStreams(conn, expectedStreamTypes(o, protocol), 1000);
   for (const [i, type] of types.entries()) await client.open(1 + 2 * i, [['streamtype', type]]);

@@ -10,17 +10,18 @@ import { SpdyTestClient } from './spdy/spdy-test-client';
 /** A server connection and a client peer joined by a fake wire. */
 function pair(): { conn: SpdyConnection; client: SpdyTestClient; wire: { closed: boolean } } {
   const wire = { closed: false };
-  let client: SpdyTestClient | undefined;
+  const peer: { client?: SpdyTestClient } = {};
   const conn = new SpdyConnection({
     write: (b) => {
-      client?.push(b);
+      peer.client?.push(b);
       return true;
     },
     pause: () => undefined,
     resume: () => undefined,
     close: () => (wire.closed = true),
   });
-  client = new SpdyTestClient((b) => conn.receive(b));
+  const client = new SpdyTestClient((b) => conn.receive(b));
+  peer.client = client;
   return { conn, client, wire };
 }
 
