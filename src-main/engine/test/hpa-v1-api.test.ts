@@ -212,6 +212,23 @@ describe('autoscaling/v1 HorizontalPodAutoscaler over the API', () => {
     await json('DELETE', `${V1}/okay`);
   });
 
+  it('kubectl apply of a v1 manifest (client-side twice, then server-side) updates the stored object', async () => {
+    const manifest = (target: number, max: number) =>
+      `apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: applied\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: ${max}\n  targetCPUUtilizationPercentage: ${target}\n`;
+    for (const v of ['1.27', '1.33']) {
+      const k = kubectl(`/usr/lib/google-cloud-sdk/bin/kubectl.${v}`, te);
+      const first = await k(['apply', '-f', '-'], manifest(50, 3));
+      expect(first.stderr, `kubectl ${v}`).toBe('');
+      const second = await k(['apply', '-f', '-'], manifest(65, 5));
+      expect(second.stdout, `kubectl ${v}: ${second.stderr}`).toContain('horizontalpodautoscaler.autoscaling/applied configured');
+      expect((await json('GET', `${V2}/applied`)).body.spec).toMatchObject({ maxReplicas: 5, metrics: [{ resource: { target: { averageUtilization: 65 } } }] });
+      const ssa = await k(['apply', '--server-side', '--force-conflicts', '-f', '-'], manifest(75, 6));
+      expect(ssa.code, `kubectl ${v}: ${ssa.stderr}`).toBe(0);
+      expect((await json('GET', `${V1}/applied`)).body.spec).toMatchObject({ maxReplicas: 6, targetCPUUtilizationPercentage: 75 });
+      expect((await k(['delete', 'hpa', 'applied'])).code).toBe(0);
+    }
+  });
+
   it('kubectl get hpa.v1.autoscaling prints the same table, TARGETS included', async () => {
     await json('POST', V1, v1Body('table', { scaleTargetRef: ref, minReplicas: 1, maxReplicas: 4, targetCPUUtilizationPercentage: 45 }));
     // (kubectl 1.33 maps the short name `hpa.v1.autoscaling` to the preferred v2; the full resource name keeps v1)
