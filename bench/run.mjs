@@ -1,12 +1,12 @@
 // Runs the benchmarks one after another (never in parallel: they measure the same machine).
 //   npm run bench                 all of them
-//   npm run bench -- workloads    only the named ones (engine-api, workloads, console, services)
+//   npm run bench -- workloads    only the named ones (engine-api, workloads, console, services, autoscale)
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['engine-api', 'workloads', 'console', 'services'];
+const all = ['engine-api', 'workloads', 'console', 'services', 'autoscale'];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !all.includes(w));
 if (unknown.length > 0) {

@@ -25,7 +25,7 @@ import { NO_POD_TRAFFIC, type PodTraffic } from './metrics/pod-traffic';
 import { StatsCollector } from './metrics/stats-collector';
 import { createPodStreams, type PodStreams } from './kubelet/streams';
 import { loadOrCreatePki, type EnginePki } from './pki';
-import { ALL_RESOURCE_TYPES } from './registry';
+import { ALL_RESOURCE_TYPES, SERVED_RESOURCE_TYPES } from './registry';
 import { SqliteStore } from './store/sqlite-store';
 import { StatusError } from './status';
 
@@ -182,6 +182,7 @@ export class Engine {
         token: pki.token,
         tls: { key: pki.serverKey, cert: pki.serverCert },
         service,
+        servedTypes: SERVED_RESOURCE_TYPES,
         skiffVersion: opts.skiffVersion,
         podStreams: streams?.podStreams,
         upgrades: streams?.upgrades,

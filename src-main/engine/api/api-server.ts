@@ -30,6 +30,8 @@ export interface ApiServerOptions {
   skiffVersion: string;
   podStreams?: PodStreamHandlers;
   upgrades?: UpgradeHandler;
+  /** every group/version/resource served (default: the service's stored types); converted versions included */
+  servedTypes?: readonly ResourceType[];
   /** groups served by code, not the store (metrics APIs) */
   extensions?: readonly ApiExtension[];
   /** whether the engine is ready (readyz); defaults to true once listening */
@@ -51,7 +53,7 @@ export class ApiServer {
   }
 
   get types(): readonly ResourceType[] {
-    return this.opts.service.types;
+    return this.opts.servedTypes ?? this.opts.service.types;
   }
 
   /** Listen; resolves with the bound port. Rejects with the listen error (e.g. EADDRINUSE). */
@@ -139,7 +141,7 @@ export class ApiServer {
         if (info.verb !== 'get' && info.verb !== 'list') return sendStatus(res, new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource').toStatus());
         return await ext.handle(req, res, info, url.searchParams);
       }
-      const type = this.opts.service.types.find((t) => t.group === info.group && t.version === info.version && t.plural === info.resource);
+      const type = this.types.find((t) => t.group === info.group && t.version === info.version && t.plural === info.resource);
       if (!type) {
         req.resume();
         return sendStatus(res, notFoundPath().toStatus());
@@ -152,7 +154,7 @@ export class ApiServer {
   }
 
   private nonResource(res: ServerResponse, path: string): void {
-    const types = this.opts.service.types;
+    const types = this.types;
     if (path === '/version') return sendJson(res, 200, versionInfo(this.opts.skiffVersion));
     if (path === '/api') return sendJson(res, 200, apiVersions(this.address));
     const extensions = this.opts.extensions ?? [];

@@ -45,6 +45,12 @@ export interface ListResult {
   remainingItemCount?: number;
 }
 
+/** The served version a patch addresses when it is not the stored one (api/version-view). */
+export interface PatchVersion {
+  in(body: unknown): unknown;
+  out(obj: KubeObject): KubeObject;
+}
+
 export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
 
 export interface DeleteOptions {
@@ -291,8 +297,9 @@ export class ObjectService {
     name: string,
     patchType: PatchType,
     patchBody: unknown,
-    opts: WriteOptions & { subresource?: 'status'; force?: boolean } = {},
+    opts: WriteOptions & { subresource?: 'status'; force?: boolean; version?: PatchVersion } = {},
   ): { object: KubeObject; created: boolean } {
+    const version = opts.version;
     const old = this.tryGet(type, namespace, name);
     if (!old) {
       if (patchType === 'apply') {
@@ -304,11 +311,12 @@ export class ObjectService {
           }
           body.metadata = { ...md, name };
         }
-        return { object: this.create(type, namespace, body, opts), created: true };
+        return { object: this.create(type, namespace, version ? version.in(body) : body, opts), created: true };
       }
       throw notFound(type.group, type.plural, name);
     }
-    const patched = applyPatch(type, old, patchType, patchBody);
+    // A patch applies to the object in the version the request addressed, then converts back (as the apiserver does).
+    const patched = version ? version.in(applyPatch(type, version.out(old), patchType, patchBody)) : applyPatch(type, old, patchType, patchBody);
     const incoming = this.decodeBody(type, patched);
     if (incoming.metadata.name !== name) {
       throw badRequest(`the name of the object (${String(incoming.metadata.name)}) does not match the name on the URL (${name})`);

@@ -58,13 +58,20 @@ function partialMetadata(obj: KubeObject, version: string): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
 }
 
-function rowObject(obj: KubeObject, rep: Extract<Representation, { kind: 'table' }>): unknown {
+/** A stored object in the version the request addressed (identity unless the version is converted). */
+export type Externalize = (obj: KubeObject) => KubeObject;
+const asStored: Externalize = (o) => o;
+
+function rowObject(obj: KubeObject, rep: Extract<Representation, { kind: 'table' }>, out: Externalize): unknown {
   if (rep.includeObject === 'None') return undefined;
-  if (rep.includeObject === 'Object') return obj;
-  return partialMetadata(obj, rep.version);
+  if (rep.includeObject === 'Object') return out(obj);
+  return partialMetadata(out(obj), rep.version);
 }
 
-/** A meta.k8s.io Table of `objects` (one row each). `withHeaders` false omits columnDefinitions (watch events). */
+/**
+ * A meta.k8s.io Table of stored `objects` (one row each; cells come from the stored version, as the apiserver
+ * prints from its internal version). `withHeaders` false omits columnDefinitions (watch events).
+ */
 export function toTable(
   type: ResourceType,
   objects: readonly KubeObject[],
@@ -72,10 +79,11 @@ export function toTable(
   meta: { resourceVersion?: string; continue?: string; remainingItemCount?: number },
   withHeaders = true,
   now = Date.now(),
+  out: Externalize = asStored,
 ): Record<string, unknown> {
   const rows = objects.map((o) => {
     const row: Record<string, unknown> = { cells: type.tableRow(o, now) };
-    const ro = rowObject(o, rep);
+    const ro = rowObject(o, rep, out);
     if (ro !== undefined) row.object = ro;
     return row;
   });
@@ -92,11 +100,11 @@ export function toTable(
   };
 }
 
-/** Render one object in the negotiated representation. */
-export function renderObject(type: ResourceType, obj: KubeObject, rep: Representation): unknown {
-  if (rep.kind === 'object') return obj;
-  if (rep.kind === 'metadata') return partialMetadata(obj, rep.version);
-  return toTable(type, [obj], rep, { resourceVersion: obj.metadata.resourceVersion });
+/** Render one stored object in the negotiated representation (`out` converts it to the addressed version). */
+export function renderObject(type: ResourceType, obj: KubeObject, rep: Representation, out: Externalize = asStored): unknown {
+  if (rep.kind === 'object') return out(obj);
+  if (rep.kind === 'metadata') return partialMetadata(out(obj), rep.version);
+  return toTable(type, [obj], rep, { resourceVersion: obj.metadata.resourceVersion }, true, Date.now(), out);
 }
 
 /** Render a list in the negotiated representation. */
@@ -106,8 +114,9 @@ export function renderList(
   items: readonly KubeObject[],
   rep: Representation,
   meta: { resourceVersion: string; continue?: string; remainingItemCount?: number },
+  out: Externalize = asStored,
 ): unknown {
-  if (rep.kind === 'table') return toTable(type, items, rep, meta);
+  if (rep.kind === 'table') return toTable(type, items, rep, meta, true, Date.now(), out);
   const m: Record<string, unknown> = { resourceVersion: meta.resourceVersion };
   if (meta.continue) m.continue = meta.continue;
   if (meta.remainingItemCount !== undefined) m.remainingItemCount = meta.remainingItemCount;
@@ -116,8 +125,8 @@ export function renderList(
       kind: 'PartialObjectMetadataList',
       apiVersion: `meta.k8s.io/${rep.version}`,
       metadata: m,
-      items: items.map((o) => partialMetadata(o, rep.version)),
+      items: items.map((o) => partialMetadata(out(o), rep.version)),
     };
   }
-  return { kind: `${type.kind}List`, apiVersion, metadata: m, items };
+  return { kind: `${type.kind}List`, apiVersion, metadata: m, items: out === asStored ? items : items.map(out) };
 }

@@ -10,6 +10,7 @@ import { decodeBody, mediaType, readBody, sendJson } from './http-io';
 import type { DeleteOptions, ObjectService, PropagationPolicy, WriteOptions } from './object-service';
 import { negotiate, renderList, renderObject } from './representation';
 import type { ResourceRequest } from './request-info';
+import { versionView, type VersionView } from './version-view';
 import { serveWatch } from './watch-stream';
 
 /** Handlers for pod subresources that need the kubelet (logs, exec, attach, port-forward). */
@@ -128,45 +129,48 @@ export class RestHandler {
     private readonly podStreams?: PodStreamHandlers,
   ) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, type: ResourceType, query: URLSearchParams): Promise<void> {
+  /** `served` is the type the path addressed; a converted version reads and writes its storage type. */
+  async handle(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, served: ResourceType, query: URLSearchParams): Promise<void> {
+    const view = versionView(served);
+    const type = view.storage;
     const ns = type.namespaced ? info.namespace : '';
     if (type.namespaced && info.name !== '' && ns === '') {
       // /api/v1/pods/NAME: a namespaced object needs its namespace
       throw notFound(type.group, type.plural, info.name);
     }
     if (!type.namespaced && info.namespace !== '') throw notFound('', '', '');
-    if (info.subresource !== '') return this.handleSubresource(req, res, info, type, ns, query);
+    if (info.subresource !== '') return this.handleSubresource(req, res, info, view, ns, query);
     switch (info.verb) {
       case 'get':
-        return this.get(req, res, type, ns, info.name, query);
+        return this.get(req, res, view, ns, info.name, query);
       case 'list':
-        return this.list(req, res, type, ns, query);
+        return this.list(req, res, view, ns, query);
       case 'watch':
-        return this.watch(req, res, type, ns, info.name, query);
+        return this.watch(req, res, view, ns, info.name, query);
       case 'create': {
         if (info.name !== '') throw methodNotAllowed();
         const opts = writeOptions(query, 'CreateOptions');
-        const body = await this.body(req);
+        const body = view.in(await this.body(req));
         const created = this.service.create(type, ns, body, opts);
-        return this.reply(res, 201, renderObject(type, created, negotiate(req.headers.accept, query.get('includeObject'))));
+        return this.reply(res, 201, renderObject(type, created, negotiate(req.headers.accept, query.get('includeObject')), view.out));
       }
       case 'update': {
         if (info.name === '') throw methodNotAllowed();
         const opts = writeOptions(query, 'UpdateOptions');
-        const body = await this.body(req);
+        const body = view.in(await this.body(req));
         const updated = this.service.update(type, ns, info.name, body, opts);
-        return this.reply(res, 200, updated);
+        return this.reply(res, 200, view.out(updated));
       }
       case 'patch': {
         if (info.name === '') throw methodNotAllowed();
         const { patchType, patch, force, opts } = await this.patchBody(req, query);
-        const { object, created } = this.service.patch(type, ns, info.name, patchType, patch, { ...opts, force });
-        return this.reply(res, created ? 201 : 200, object);
+        const { object, created } = this.service.patch(type, ns, info.name, patchType, patch, { ...opts, force, version: view.converts ? view : undefined });
+        return this.reply(res, created ? 201 : 200, view.out(object));
       }
       case 'delete': {
         const body = await this.optionalBody(req);
         const result = this.service.delete(type, ns, info.name, deleteOptions(query, body));
-        if (!result.deleted || (type.group === '' && type.plural === 'pods')) return this.reply(res, 200, result.object);
+        if (!result.deleted || (type.group === '' && type.plural === 'pods')) return this.reply(res, 200, view.out(result.object));
         return this.reply(res, 200, successStatus({ name: info.name, group: type.group, kind: type.plural, uid: result.object.metadata.uid }));
       }
       case 'deletecollection': {
@@ -174,7 +178,7 @@ export class RestHandler {
         const body = await this.optionalBody(req);
         const opts = deleteOptions(query, body);
         const deleted = this.service.deleteCollection(type, ns, { labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined }, opts);
-        return this.reply(res, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.service.store.resourceVersion) }, items: deleted });
+        return this.reply(res, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(served), metadata: { resourceVersion: String(this.service.store.resourceVersion) }, items: deleted.map(view.out) });
       }
     }
   }
@@ -185,13 +189,14 @@ export class RestHandler {
     sendJson(res, code, body);
   }
 
-  private get(req: IncomingMessage, res: ServerResponse, type: ResourceType, ns: string, name: string, query: URLSearchParams): void {
+  private get(req: IncomingMessage, res: ServerResponse, view: VersionView, ns: string, name: string, query: URLSearchParams): void {
     const rep = negotiate(req.headers.accept, query.get('includeObject'));
-    const obj = this.service.get(type, ns, name);
-    sendJson(res, 200, renderObject(type, obj, rep));
+    const obj = this.service.get(view.storage, ns, name);
+    sendJson(res, 200, renderObject(view.storage, obj, rep, view.out));
   }
 
-  private list(req: IncomingMessage, res: ServerResponse, type: ResourceType, ns: string, query: URLSearchParams): void {
+  private list(req: IncomingMessage, res: ServerResponse, view: VersionView, ns: string, query: URLSearchParams): void {
+    const type = view.storage;
     const rep = negotiate(req.headers.accept, query.get('includeObject'));
     const limit = intParam(query, 'limit');
     if (limit !== undefined && limit < 0) throw badRequest('limit must be a non-negative integer');
@@ -201,16 +206,17 @@ export class RestHandler {
       limit,
       continue: query.get('continue') ?? undefined,
     });
-    sendJson(res, 200, renderList(type, apiVersionOf(type), result.items, rep, result));
+    sendJson(res, 200, renderList(type, apiVersionOf(view.served), result.items, rep, result, view.out));
   }
 
-  private watch(req: IncomingMessage, res: ServerResponse, type: ResourceType, ns: string, name: string, query: URLSearchParams): void {
+  private watch(req: IncomingMessage, res: ServerResponse, view: VersionView, ns: string, name: string, query: URLSearchParams): void {
     const rep = negotiate(req.headers.accept, query.get('includeObject'));
     const timeout = intParam(query, 'timeoutSeconds');
     if (timeout !== undefined && timeout < 0) throw badRequest('timeoutSeconds must be a non-negative integer');
     let fieldSelector = query.get('fieldSelector') ?? undefined;
     if (name) fieldSelector = fieldSelector ? `${fieldSelector},metadata.name=${name}` : `metadata.name=${name}`;
-    serveWatch(req, res, this.service, type, ns, {
+    serveWatch(req, res, this.service, view.storage, ns, {
+      view: view.converts ? view : undefined,
       resourceVersion: query.get('resourceVersion') ?? undefined,
       labelSelector: query.get('labelSelector') ?? undefined,
       fieldSelector,
@@ -222,22 +228,23 @@ export class RestHandler {
     });
   }
 
-  private async handleSubresource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, type: ResourceType, ns: string, query: URLSearchParams): Promise<void> {
+  private async handleSubresource(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, view: VersionView, ns: string, query: URLSearchParams): Promise<void> {
+    const type = view.storage;
     const sub = info.subresource;
     if (sub === 'status' && type.hasStatusSubresource) {
       switch (info.verb) {
         case 'get':
-          return this.reply(res, 200, this.service.get(type, ns, info.name));
+          return this.reply(res, 200, view.out(this.service.get(type, ns, info.name)));
         case 'update': {
           const opts = writeOptions(query, 'UpdateOptions');
-          const body = await this.body(req);
-          return this.reply(res, 200, this.service.update(type, ns, info.name, body, { ...opts, subresource: 'status' }));
+          const body = view.in(await this.body(req));
+          return this.reply(res, 200, view.out(this.service.update(type, ns, info.name, body, { ...opts, subresource: 'status' })));
         }
         case 'patch': {
           const { patchType, patch, opts } = await this.patchBody(req, query);
           if (patchType === 'apply') throw badRequest('server-side apply is not supported on the status subresource');
-          const { object } = this.service.patch(type, ns, info.name, patchType, patch, { ...opts, subresource: 'status' });
-          return this.reply(res, 200, object);
+          const { object } = this.service.patch(type, ns, info.name, patchType, patch, { ...opts, subresource: 'status', version: view.converts ? view : undefined });
+          return this.reply(res, 200, view.out(object));
         }
         default:
           throw methodNotAllowed();

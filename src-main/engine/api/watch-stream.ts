@@ -2,10 +2,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../object';
 import type { ResourceType } from '../registry/resource-type';
+import { apiVersionOf } from '../registry/resource-type';
 import { StatusError } from '../status';
 import type { StoreEvent } from '../store/sqlite-store';
 import type { ObjectService, WatchEvent, WatchOptions } from './object-service';
 import type { Representation } from './representation';
+import type { VersionView } from './version-view';
 import { renderObject, toTable } from './representation';
 
 /** A watcher further behind than this is cut off; the client re-watches from its last resourceVersion. */
@@ -20,22 +22,26 @@ export interface WatchStreamOptions extends WatchOptions {
   currentRV: () => number;
   /** registry of live watches: each registers a function that ends it cleanly */
   active?: Set<() => void>;
+  /** the version the watch addressed, when it is not the stored one: events carry objects of that version */
+  view?: VersionView;
 }
 
 /** Serialized plain-object event lines, shared by every watcher that sees the same event the same way. */
 const lineCache = new WeakMap<StoreEvent, Map<string, string>>();
 
-function plainLine(ev: WatchEvent): string {
-  if (!ev.source) return `${JSON.stringify({ type: ev.type, object: ev.object })}\n`;
+function plainLine(ev: WatchEvent, view: VersionView | undefined): string {
+  const object = (): KubeObject => (view ? view.out(ev.object) : ev.object);
+  if (!ev.source) return `${JSON.stringify({ type: ev.type, object: object() })}\n`;
   let m = lineCache.get(ev.source);
   if (!m) {
     m = new Map();
     lineCache.set(ev.source, m);
   }
-  let line = m.get(ev.type);
+  const key = view ? `${view.served.version} ${ev.type}` : ev.type;
+  let line = m.get(key);
   if (!line) {
-    line = `${JSON.stringify({ type: ev.type, object: ev.object })}\n`;
-    m.set(ev.type, line);
+    line = `${JSON.stringify({ type: ev.type, object: object() })}\n`;
+    m.set(key, line);
   }
   return line;
 }
@@ -84,13 +90,13 @@ export function serveWatch(
   };
 
   const render = (ev: WatchEvent): string => {
-    if (rep.kind === 'object') return plainLine(ev);
+    if (rep.kind === 'object') return plainLine(ev, opts.view);
     let object: unknown;
     if (rep.kind === 'table') {
-      object = toTable(type, [ev.object], rep, { resourceVersion: ev.object.metadata.resourceVersion }, first);
+      object = toTable(type, [ev.object], rep, { resourceVersion: ev.object.metadata.resourceVersion }, first, Date.now(), opts.view?.out);
       first = false;
     } else {
-      object = renderObject(type, ev.object, rep);
+      object = renderObject(type, ev.object, rep, opts.view?.out);
     }
     return `${JSON.stringify({ type: ev.type, object })}\n`;
   };
@@ -103,7 +109,7 @@ export function serveWatch(
     } else {
       const kindApi = rep.kind === 'metadata'
         ? { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rep.version}` }
-        : { kind: type.kind, apiVersion: type.group ? `${type.group}/${type.version}` : type.version };
+        : { kind: type.kind, apiVersion: apiVersionOf(opts.view?.served ?? type) };
       object = { ...kindApi, metadata: { resourceVersion: rv } } satisfies Partial<KubeObject>;
     }
     write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);

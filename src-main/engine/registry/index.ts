@@ -5,6 +5,7 @@ import { endpointSliceType } from './endpoint-slice';
 import { endpointsType } from './endpoints';
 import { eventType } from './event';
 import { horizontalPodAutoscalerType } from './horizontal-pod-autoscaler';
+import { horizontalPodAutoscalerV1Type } from './horizontal-pod-autoscaler-v1';
 import { namespaceType } from './namespace';
 import { nodeType } from './node';
 import { persistentVolumeType } from './persistent-volume';
@@ -18,7 +19,7 @@ import { serviceAccountType } from './service-account';
 import { storageClassType } from './storage-class';
 import type { NameValidator } from './validation';
 
-export type { ResourceType, ScaleAccess, TableColumn } from './resource-type';
+export type { ResourceType, ScaleAccess, TableColumn, VersionConversion } from './resource-type';
 export { apiVersionOf, resourceKey } from './resource-type';
 export {
   isDns1123Label,
@@ -55,7 +56,16 @@ export const ALL_RESOURCE_TYPES: ResourceType[] = [
   endpointSliceType,
 ];
 
-const byKey = new Map(ALL_RESOURCE_TYPES.map((t) => [`${t.group}/${t.version}/${t.plural}`, t]));
+/**
+ * Further served versions of stored kinds, converted at the API boundary. Discovery lists them after the
+ * stored version, which stays the group's preferred version (autoscaling: v2, then v1).
+ */
+export const CONVERTED_VERSION_TYPES: ResourceType[] = [horizontalPodAutoscalerV1Type];
+
+/** Every group/version/resource the API serves: the stored types, then the converted versions. */
+export const SERVED_RESOURCE_TYPES: ResourceType[] = [...ALL_RESOURCE_TYPES, ...CONVERTED_VERSION_TYPES];
+
+const byKey = new Map(SERVED_RESOURCE_TYPES.map((t) => [`${t.group}/${t.version}/${t.plural}`, t]));
 
 /** The type served at /apis/<group>/<version>/<plural> ('' group for /api/v1), or undefined. */
 export function findResourceType(group: string, version: string, plural: string): ResourceType | undefined {

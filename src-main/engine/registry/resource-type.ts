@@ -21,6 +21,19 @@ export interface ScaleAccess {
   setSpecReplicas(obj: KubeObject, replicas: number): void;
 }
 
+/**
+ * How a served version that is not the stored one converts, like kube-apiserver's conversion through the
+ * internal version (autoscaling/v1 HorizontalPodAutoscalers over the stored autoscaling/v2 ones).
+ */
+export interface VersionConversion {
+  /** the stored version's type: its strategy (defaults, validation, tables) runs on converted objects */
+  storage: ResourceType;
+  /** a request object of the served version into the stored version; returns a new object. Throws StatusError. */
+  toStorage(obj: KubeObject): KubeObject;
+  /** a stored object into the served version; returns a new object */
+  fromStorage(obj: KubeObject): KubeObject;
+}
+
 export interface ResourceType {
   /** '' for the core group */
   group: string;
@@ -68,6 +81,8 @@ export interface ResourceType {
    * e.g. { 'status.phase': o => ... } for pods.
    */
   fieldSelectors: Record<string, (obj: KubeObject) => string>;
+  /** set on a served version that is not the stored one: the API converts at its boundary */
+  conversion?: VersionConversion;
 }
 
 /** "apps/v1" or "v1" */

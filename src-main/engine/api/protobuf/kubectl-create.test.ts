@@ -121,9 +121,8 @@ for (const { version, path } of VERSIONS) {
       expect(await get(['serviceaccount', 'sa1'])).toMatchObject({ kind: 'ServiceAccount', metadata: { name: 'sa1', namespace: ns } });
     });
 
-    it('autoscale deployment --min --max --cpu-percent', async (ctx) => {
-      // kubectl 1.32 posts an autoscaling/v1 object to /apis/autoscaling/v1, a version this engine does not serve.
-      ctx.skip(version === '1.32', 'kubectl 1.32 autoscale uses autoscaling/v1, which the engine does not serve (404 before any decoding)');
+    it('autoscale deployment --min --max --cpu-percent', async () => {
+      // kubectl 1.32 posts an autoscaling/v1 object to /apis/autoscaling/v1 (1.33 posts v2): either way v2 is stored.
       expect(await ok(['-n', ns, 'autoscale', 'deployment', 'web', '--min=2', '--max=5', '--cpu-percent=80'])).toContain('horizontalpodautoscaler.autoscaling/web autoscaled');
       expect(await get(['hpa', 'web'])).toMatchObject({
         apiVersion: 'autoscaling/v2',
