@@ -110,8 +110,10 @@ const logger = (image) => ({
         name: 'main',
         image,
         imagePullPolicy: 'IfNotPresent',
-        // 500 numbered lines every 0.1 s: about 5,000 lines/s, each about 90 bytes like an access log.
-        command: ['sh', '-c', `i=0; while true; do seq $i $((i+${LOG_RATE / 10 - 1})) | sed 's/.*/INFO request handled id=& method=GET path=\\/api\\/v1\\/items status=200 duration_ms=3/'; i=$((i+${LOG_RATE / 10})); sleep 0.1; done`],
+        // Numbered lines, each about 90 bytes like an access log, in bursts of 500 held to LOG_RATE per
+        // wall-clock second (a burst, then a short sleep once the second's quota is out), so the rate does
+        // not sag by the time seq and sed take on a slow machine.
+        command: ['sh', '-c', `i=0; start=$(date +%s); while true; do if [ $i -lt $(( ($(date +%s) - start + 1) * ${LOG_RATE} )) ]; then seq $i $((i+${LOG_RATE / 10 - 1})) | sed 's/.*/INFO request handled id=& method=GET path=\\/api\\/v1\\/items status=200 duration_ms=3/'; i=$((i+${LOG_RATE / 10})); else sleep 0.05; fi; done`],
       },
     ],
   },
