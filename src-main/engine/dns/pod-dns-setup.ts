@@ -28,6 +28,8 @@ export interface PodDnsSetup {
   log?: (line: string) => void;
   /** tests: a port other than 53 */
   port?: number;
+  /** whether ClusterIPs are routable now (then Service names answer their ClusterIP) */
+  clusterIpsRoutable?: () => boolean;
 }
 
 /** The running DNS, or undefined (logged) when pods stay on Docker's DNS. */
@@ -35,7 +37,7 @@ export async function startPodDns(setup: PodDnsSetup): Promise<ClusterDns | unde
   let host = '';
   try {
     host = await podNetworkGateway(setup.docker, setup.clusterId);
-    const dns = new ClusterDns({ source: setup.source, host, port: setup.port ?? 53 });
+    const dns = new ClusterDns({ source: setup.source, host, port: setup.port ?? 53, clusterIpsRoutable: setup.clusterIpsRoutable });
     await dns.start();
     setup.podDns.servers = [host];
     return dns;

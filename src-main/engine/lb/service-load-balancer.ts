@@ -15,6 +15,7 @@ import { deepCopy, jsonEqual } from '../object';
 import { asNumber, asObject, asString, getArray, getObject, getString } from '../registry/json-access';
 import { StatusError } from '../status';
 import type { StoreEvent } from '../store/sqlite-store';
+import { servedClusterIp } from './served-cluster-ip';
 import { TcpProxy, type Backend } from './tcp-proxy';
 import { TrafficCounters } from './traffic-counters';
 
@@ -26,14 +27,6 @@ export interface ClusterIpHost {
   /** true when the address is on the host (so listening on it can work) */
   add(ip: string): Promise<boolean>;
   remove(ip: string): Promise<void>;
-}
-
-/** The `kubernetes` Service's ClusterIP is not served: the API listens on loopback only, and every engine has the same IP. */
-function servesClusterIp(svc: KubeObject): boolean {
-  const ip = getString(svc, 'spec', 'clusterIP');
-  if (!ip || ip === 'None' || ip.includes(':')) return false;
-  if (getString(svc, 'spec', 'type') === 'ExternalName') return false;
-  return !(svc.metadata.namespace === 'default' && svc.metadata.name === 'kubernetes');
 }
 
 export interface ServiceLoadBalancerOptions {
@@ -66,7 +59,7 @@ export interface DesiredListener {
  */
 export function desiredListeners(svc: KubeObject, endpoints: KubeObject | undefined, opts: { host: string; clusterIps: boolean }): DesiredListener[] {
   const type = getString(svc, 'spec', 'type');
-  const clusterIp = opts.clusterIps && servesClusterIp(svc) ? getString(svc, 'spec', 'clusterIP') : '';
+  const clusterIp = opts.clusterIps ? servedClusterIp(svc) : undefined;
   if (type !== 'NodePort' && type !== 'LoadBalancer' && !clusterIp) return [];
   const host = opts.host;
   const namespace = svc.metadata.namespace ?? '';
