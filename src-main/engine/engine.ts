@@ -18,7 +18,8 @@ import { ReplicaSetController } from './controllers/replicaset-controller';
 import { Kubelet } from './kubelet/kubelet';
 import type { PodDns } from './kubelet/container-config';
 import type { ClusterDns } from './dns/cluster-dns';
-import { startPodDns } from './dns/pod-dns-setup';
+import { podNetworkSubnets, startPodDns } from './dns/pod-dns-setup';
+import { clusterIpClientFilter } from './lb/cluster-ip-clients';
 import { ClusterIpAddresses } from './lb/cluster-ip-addresses';
 import { ServiceLoadBalancer } from './lb/service-load-balancer';
 import { customMetricsApi, metricsApi } from './metrics/metrics-api';
@@ -187,7 +188,9 @@ export class Engine {
         } else if (opts.clusterIps !== false) {
           log('ClusterIPs are not routable (the cluster DNS is off); in-cluster ports are not remapped');
         }
-        lb = new ServiceLoadBalancer({ service, events, clusterIps });
+        // ClusterIP listeners serve the pod network and the host, not whoever else can route to the address
+        const clusterIpClients = clusterIps ? clusterIpClientFilter(await podNetworkSubnets(docker, clusterId)) : undefined;
+        lb = new ServiceLoadBalancer({ service, events, clusterIps, clusterIpClients });
         lb.start();
         started.push(lb);
         // after the load balancer in stop order: it closes its listeners, then the addresses go

@@ -19,6 +19,17 @@ export async function podNetworkGateway(docker: Docker, clusterId: string): Prom
   return gateway;
 }
 
+/** The IPv4 subnets ("a.b.c.d/n") of the engine's pod network; empty when it cannot be inspected. */
+export async function podNetworkSubnets(docker: Docker, clusterId: string): Promise<string[]> {
+  const runtime = new PodRuntime(docker, clusterId);
+  try {
+    const info = (await docker.getNetwork(runtime.network).inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
+    return (info.IPAM?.Config ?? []).map((c) => c.Subnet ?? '').filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+  } catch {
+    return [];
+  }
+}
+
 export interface PodDnsSetup {
   docker: Docker;
   clusterId: string;

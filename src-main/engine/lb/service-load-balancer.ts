@@ -41,6 +41,8 @@ export interface ServiceLoadBalancerOptions {
   now?: () => number;
   /** set when ClusterIPs are routable: the load balancer then also listens on <clusterIP>:<port> */
   clusterIps?: ClusterIpHost;
+  /** who may connect to a ClusterIP listener (clusterIpClientFilter); default anyone */
+  clusterIpClients?: (remote: string, listenerHost: string) => boolean;
 }
 
 /** One port the load balancer should listen on for a Service. */
@@ -232,7 +234,9 @@ export class ServiceLoadBalancer implements PodTraffic {
       const hostPort = `${d.host}:${d.port}`;
       let a = current.get(hostPort);
       if (!a) {
-        a = { proxy: new TcpProxy(d.host, d.port, this.counters), kind: d.kind, servicePortName: d.servicePortName };
+        const filter = this.opts.clusterIpClients;
+        const accept = d.kind === 'clusterIP' && filter ? (remote: string) => filter(remote, d.host) : undefined;
+        a = { proxy: new TcpProxy(d.host, d.port, this.counters, accept), kind: d.kind, servicePortName: d.servicePortName };
         current.set(hostPort, a);
       }
       a.proxy.setBackends(d.backends);

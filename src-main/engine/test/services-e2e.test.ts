@@ -57,9 +57,9 @@ function serviceYaml(name: string, spec: Record<string, unknown>): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ name: 'http', port: 80, targetPort: 'http' }], ...spec } });
 }
 
-function hostGet(port: number, timeoutMs = 3000): Promise<string> {
+function hostGet(port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
+    const req = request({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
@@ -150,6 +150,8 @@ describe('Services end to end (real Docker, real kubectl)', () => {
     const lookup = await inClient('nslookup web.default.svc.cluster.local');
     const answered = lookup.flatMap((l) => /^Address(?: \d+)?:\s*(\d+\.\d+\.\d+\.\d+)$/.exec(l)?.[1] ?? []).filter((ip) => ip.startsWith('10.96.'));
     expect(answered).toEqual([clusterIp]);
+    // the host reaches it too (its own connections come from the ClusterIP itself)
+    expect(await hostGet(80, 3000, clusterIp)).toMatch(/^web-/);
     // the pods' own port is not the Service's: nothing listens on <clusterIP>:8080
     expect(await inClient(`fetch ${clusterIp} 8080`)).toEqual(['FAIL']);
     const missing = await e.k(['exec', 'client', '--', 'nslookup', 'nope.default.svc.cluster.local']);
