@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,7 @@ const pod = (name: string, owner: KubeObject): Record<string, unknown> => ({
 });
 
 describe('GarbageCollector and NamespaceController', () => {
+  let dir: string;
   let service: ObjectService;
   let gc: GarbageCollector;
   let nsc: NamespaceController;
@@ -54,7 +55,8 @@ describe('GarbageCollector and NamespaceController', () => {
   };
 
   beforeEach(() => {
-    const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gc-')), 'db'));
+    dir = mkdtempSync(join(tmpdir(), 'gc-'));
+    const store = new SqliteStore(join(dir, 'db'));
     service = new ObjectService(store, ALL_RESOURCE_TYPES);
     service.create(type('namespaces'), '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
     gc = new GarbageCollector(service);
@@ -62,11 +64,13 @@ describe('GarbageCollector and NamespaceController', () => {
     gc.start();
     nsc.start();
   });
-  afterEach(() => {
+  afterEach(async () => {
     gc.stop();
     nsc.stop();
     service.owners.stop();
     service.store.close();
+    await service.store.whenClosed();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   function chain(): { d: KubeObject; rs: KubeObject; p: KubeObject } {

@@ -65,10 +65,12 @@ describe('NodeStatusReporter', () => {
   const store = new SqliteStore(join(dir, 'db'));
   const service = new ObjectService(store, ALL_RESOURCE_TYPES);
   let reporter: NodeStatusReporter | undefined;
-  afterEach(() => {
+  afterEach(async () => {
     reporter?.stop();
     service.owners.stop();
     store.close();
+    // the checkpoint worker may still touch the database files: let it go before removing them
+    await store.whenClosed();
     rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 

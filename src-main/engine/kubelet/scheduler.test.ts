@@ -44,10 +44,12 @@ describe('PodScheduler', () => {
     scheduler = new PodScheduler({ service, nodeName: 'n1', maxPods: 2, recorder: { record: (o, t, reason, message, component) => events.push(`${component} ${t} ${reason}: ${message}`) } });
     scheduler.start();
   });
-  afterEach(() => {
+  afterEach(async () => {
     scheduler.stop();
     service.owners.stop();
     store.close();
+    // the checkpoint worker may still touch the database files: let it go before removing them
+    await store.whenClosed();
     rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 

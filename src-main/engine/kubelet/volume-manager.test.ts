@@ -46,6 +46,8 @@ describe.skipIf(!available)('VolumeManager (real Docker)', () => {
     await t.cleanup();
     service?.owners.stop();
     service?.store.close();
+    // the checkpoint worker may still touch the database files: let it go before removing them
+    await service?.store.whenClosed();
     rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
