@@ -77,16 +77,11 @@ describe('pods/exec and pods/attach', () => {
     expect(r.stderr).toContain('command terminated with exit code 127');
   });
 
-  it('kubectl 1.27-1.29 (SPDY) get a clear refusal; 1.29 works with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true', async () => {
-    for (const minor of [27, 28, 29]) {
-      const r = await env.kubectl(pinnedKubectl(minor), ['exec', 'shell', '--', 'true'], { env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } });
-      expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toBe(
-        'Error from server (BadRequest): exec over SPDY/3.1 is not supported by this server; it speaks the WebSocket protocol v5.channel.k8s.io: use kubectl 1.30 or newer (or set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true with kubectl 1.29)',
-      );
-    }
+  it('kubectl 1.29 speaks WebSocket with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true', async () => {
+    env.upgradeLog.length = 0;
     const ws = await env.kubectl(pinnedKubectl(29), ['exec', 'shell', '--', 'echo', 'ok'], { env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' } });
     expect(ws).toMatchObject({ code: 0, stdout: 'ok\n' });
+    expect(env.upgradeLog).toEqual(['GET websocket v5.channel.k8s.io']);
   });
 
   it('kubectl 1.30+ falls back to SPDY on a refused WebSocket and prints the real error', async () => {

@@ -4,7 +4,7 @@ import type { UpgradeHandler } from '../../api/api-server';
 import type { PodStreamHandlers } from '../../api/rest-handler';
 import type { ContainerResolver } from '../container-resolver';
 import { ActiveStreams } from './active-streams';
-import { RemoteCommandUpgrades } from './exec-websocket';
+import { RemoteCommandUpgrades } from './remote-command-upgrades';
 import { PodLogs } from './pod-logs';
 import { PortForwardUpgrades } from './port-forward';
 import { PodStreamRoutes } from './stream-routes';

@@ -9,7 +9,7 @@ import { dialErrorMessage } from '../probe-tcp';
 import type { ActiveStreams } from './active-streams';
 import { decodeFrame, portChannels, portPrefixFrame } from './channel-protocol';
 import { FrameSender } from './frame-sender';
-import { toBuffer } from './remote-command-session';
+import { toBuffer } from './websocket-command-channels';
 
 export interface PortForwardTarget {
   host: string;

@@ -11,8 +11,9 @@ import { encodeDockerFrame } from './docker-frames';
 import type { RemoteCommandOptions } from './exec-options';
 import { nonZeroExitStatus, successStatus } from './exec-status';
 import type { RemoteProcess, RemoteProcessResult } from './remote-process';
-import { runRemoteCommandSession } from './remote-command-session';
+import { runRemoteCommand } from './remote-command-session';
 import type { TerminalSize } from './resize-decoder';
+import { WebSocketCommandChannels } from './websocket-command-channels';
 
 class FakeProcess implements RemoteProcess {
   readonly stdin = true;
@@ -71,7 +72,7 @@ async function connect(proc: FakeProcess, opts: RemoteCommandOptions, protocol: 
   const active = new ActiveStreams();
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => [...p][0] ?? false });
   server = createServer();
-  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => runRemoteCommandSession(ws, opts, proc, active)));
+  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => runRemoteCommand(new WebSocketCommandChannels(ws, opts), opts, proc, active)));
   await new Promise<void>((r) => server?.listen(0, '127.0.0.1', () => r()));
   const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, [protocol]);
   const frames: Array<[number, string]> = [];

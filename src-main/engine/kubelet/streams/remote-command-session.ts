@@ -1,28 +1,20 @@
 /**
- * One exec or attach session on an upgraded WebSocket: Docker's output onto channels 1/2, channel 0 into the
- * process's stdin (v5 CLOSE is stdin EOF), channel 4 resizes the TTY, and when the Docker stream ends the
- * Status goes on channel 3 and the socket closes with 1000. A client that leaves only closes the Docker
- * connection; the process itself is not killed (Docker offers no way to kill one exec).
+ * One exec or attach session, whatever the transport (RemoteCommandChannels): Docker's output to the
+ * client's stdout/stderr, the client's stdin into the process (stdin EOF half-closes it), resizes to the
+ * TTY, and when the Docker stream ends the Status, after which the transport closes. A client that leaves
+ * only closes the Docker connection; the process itself is not killed (Docker offers no way to kill one exec).
  */
 import type { Duplex } from 'node:stream';
-import type { RawData, WebSocket } from 'ws';
 import type { ActiveStreams } from './active-streams';
-import { closedChannel, decodeFrame, ERROR_CHANNEL, initialChannel, RESIZE_CHANNEL, STDERR_CHANNEL, STDIN_CHANNEL, STDOUT_CHANNEL } from './channel-protocol';
 import { DOCKER_STDERR, DOCKER_STDOUT, DockerFrameDecoder, execStartError } from './docker-frames';
 import { dockerErrorMessage } from './docker-logs';
 import type { RemoteCommandOptions } from './exec-options';
 import { internalErrorStatus, type ChannelStatus } from './exec-status';
-import { FrameSender } from './frame-sender';
+import type { RemoteCommandChannels } from './remote-command-channels';
 import type { RemoteProcess } from './remote-process';
 import { ResizeDecoder, type TerminalSize } from './resize-decoder';
 
 const RESIZE_RETRY_MS = 100;
-
-export function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
 
 interface HeldOutput {
   message: string;
@@ -30,9 +22,7 @@ interface HeldOutput {
   payload: Buffer;
 }
 
-export function runRemoteCommandSession(ws: WebSocket, opts: RemoteCommandOptions, proc: RemoteProcess, active: ActiveStreams): void {
-  const protocol = ws.protocol;
-  const sender = new FrameSender(ws);
+export function runRemoteCommand(channels: RemoteCommandChannels, opts: RemoteCommandOptions, proc: RemoteProcess, active: ActiveStreams): void {
   const decoder = proc.multiplexed ? new DockerFrameDecoder() : undefined;
   const resizes = new ResizeDecoder();
   let stream: Duplex | undefined;
@@ -42,20 +32,20 @@ export function runRemoteCommandSession(ws: WebSocket, opts: RemoteCommandOption
   let sniffing = proc.mayFailToStart;
   let held: HeldOutput | undefined;
 
-  const untrack = active.add(() => ws.terminate());
-  ws.on('error', () => undefined); // 'close' follows
-  ws.on('close', () => {
+  const untrack = active.add(() => channels.terminate());
+  channels.onClose = () => {
+    if (closed) return;
     closed = true;
     untrack();
     stream?.destroy();
-  });
+  };
 
   const emit = (dockerStream: number, payload: Buffer): void => {
     if (payload.length === 0) return;
     if (dockerStream === DOCKER_STDERR) {
-      if (opts.stderr) sender.send(STDERR_CHANNEL, payload, stream);
+      if (opts.stderr) channels.send('stderr', payload, stream);
     } else if (dockerStream === DOCKER_STDOUT) {
-      if (opts.stdout) sender.send(STDOUT_CHANNEL, payload, stream);
+      if (opts.stdout) channels.send('stdout', payload, stream);
     }
   };
   const flushHeld = (): void => {
@@ -90,8 +80,7 @@ export function runRemoteCommandSession(ws: WebSocket, opts: RemoteCommandOption
 
   const sendStatus = (status: ChannelStatus): void => {
     if (closed) return;
-    sender.send(ERROR_CHANNEL, JSON.stringify(status));
-    ws.close(1000);
+    channels.finish(status);
   };
   const onEnd = (): void => {
     if (ended) return;
@@ -102,8 +91,8 @@ export function runRemoteCommandSession(ws: WebSocket, opts: RemoteCommandOption
         // what `docker exec` prints; kubectl shows it before "command terminated with exit code 127"
         const text = `${held.message}\r\n`;
         held = undefined;
-        if (opts.stderr) sender.send(STDERR_CHANNEL, text);
-        else if (opts.stdout) sender.send(STDOUT_CHANNEL, text);
+        if (opts.stderr) channels.send('stderr', text);
+        else if (opts.stdout) channels.send('stdout', text);
       }
       flushHeld();
       sendStatus(status);
@@ -114,36 +103,25 @@ export function runRemoteCommandSession(ws: WebSocket, opts: RemoteCommandOption
     // right after start Docker may not yet see the process running: try once more
     proc.resize(size).catch(() => setTimeout(() => proc.resize(size).catch(() => undefined), RESIZE_RETRY_MS));
   };
-  const endStdin = (): void => {
+  channels.onStdinEnd = (): void => {
     if (stdinEnded) return;
     stdinEnded = true;
     // half-close: Docker closes the process's stdin. With a TTY that would end the whole session instead.
     if (proc.stdin && !proc.tty) stream?.end();
   };
-  const onMessage = (data: RawData, isBinary: boolean): void => {
-    if (!isBinary || !stream || closed) return;
-    const frame = decodeFrame(toBuffer(data));
-    if (!frame) return;
-    const closing = closedChannel(frame, protocol);
-    if (closing !== undefined) {
-      if (closing === STDIN_CHANNEL) endStdin();
-      return;
-    }
-    if (frame.channel === STDIN_CHANNEL) {
-      if (!proc.stdin || stdinEnded || frame.payload.length === 0 || ended) return;
-      if (!stream.write(frame.payload)) {
-        ws.pause();
-        stream.once('drain', () => ws.resume());
-      }
-    } else if (frame.channel === RESIZE_CHANNEL && opts.tty) {
-      for (const size of resizes.push(frame.payload)) applyResize(size);
+  channels.onStdin = (chunk: Buffer): void => {
+    if (!stream || closed || !proc.stdin || stdinEnded || chunk.length === 0 || ended) return;
+    if (!stream.write(chunk)) {
+      channels.pauseInput();
+      stream.once('drain', () => channels.resumeInput());
     }
   };
+  channels.onResize = (chunk: Buffer): void => {
+    if (!opts.tty || closed) return;
+    for (const size of resizes.push(chunk)) applyResize(size);
+  };
 
-  // Input waits until the Docker connection exists.
-  ws.pause();
-  ws.on('message', onMessage);
-  sender.send(initialChannel(opts));
+  // Input stays paused (as the channels start) until the Docker connection exists.
   proc.start().then(
     (s) => {
       if (closed) {
@@ -155,7 +133,7 @@ export function runRemoteCommandSession(ws: WebSocket, opts: RemoteCommandOption
       s.on('end', onEnd);
       s.on('close', onEnd);
       s.on('error', onEnd);
-      ws.resume();
+      channels.resumeInput();
     },
     (err: unknown) => {
       ended = true;

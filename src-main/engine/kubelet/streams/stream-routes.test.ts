@@ -6,17 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually } from '../../test/harness';
 import { startStreamsTestEnv, type StreamsTestEnv } from './streams-test-env';
 
-function upgradeRequest(env: StreamsTestEnv, path: string, upgrade: string, protocol = 'v4.channel.k8s.io'): Promise<{ status: number; body: unknown }> {
+function upgradeRequest(env: StreamsTestEnv, path: string, upgrade: string, protocol = 'v4.channel.k8s.io'): Promise<{ status: number; body: unknown; headers: IncomingMessage['headers'] }> {
   return new Promise((resolve, reject) => {
     const req = https.request(`${env.url}${path}`, {
       method: 'POST',
       ca: env.ca,
-      headers: { Authorization: `Bearer ${env.token}`, Connection: 'Upgrade', Upgrade: upgrade, 'X-Stream-Protocol-Version': protocol },
+      headers: { Authorization: `Bearer ${env.token}`, Connection: 'Upgrade', Upgrade: upgrade, ...(protocol === '' ? {} : { 'X-Stream-Protocol-Version': protocol }) },
     });
     req.on('response', (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown, headers: res.headers }));
     });
     req.on('upgrade', () => reject(new Error('upgraded')));
     req.on('error', reject);
@@ -48,16 +48,27 @@ describe('pod stream routes', () => {
     expect(r.status).toBe(405);
   });
 
-  it('refuses SPDY exec and attach after the same checks as WebSocket', async () => {
-    const attach = await upgradeRequest(env, '/api/v1/namespaces/default/pods/idle/attach?stdout=true', 'SPDY/3.1');
-    expect(attach.status).toBe(400);
-    expect(attach.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: expect.stringMatching(/^attach over SPDY\/3.1 is not supported/) as unknown });
+  it('refuses a SPDY exec or attach it cannot serve before upgrading, as the kubelet words it', async () => {
+    const noProtocol = await upgradeRequest(env, '/api/v1/namespaces/default/pods/idle/attach?stdout=true', 'SPDY/3.1', '');
+    expect(noProtocol).toMatchObject({ status: 400, body: { kind: 'Status', reason: 'BadRequest', message: 'unable to upgrade: X-Stream-Protocol-Version is required' } });
+    const v5Only = await upgradeRequest(env, '/api/v1/namespaces/default/pods/idle/exec?command=ls&stdout=true', 'SPDY/3.1', 'v5.channel.k8s.io, channel.k8s.io');
+    expect(v5Only).toMatchObject({
+      status: 403,
+      body: {
+        reason: 'Forbidden',
+        message: 'unable to upgrade: unable to negotiate protocol: client supports [v5.channel.k8s.io channel.k8s.io], server accepts [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io]',
+      },
+      headers: { 'x-accepted-stream-protocol-versions': 'v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io' },
+    });
+    const noCommand = await upgradeRequest(env, '/api/v1/namespaces/default/pods/idle/exec?stdout=true', 'SPDY/3.1');
+    expect(noCommand).toMatchObject({ status: 400, body: { message: 'you must specify at least one command for the container' } });
     const wrongContainer = await upgradeRequest(env, '/api/v1/namespaces/default/pods/idle/exec?command=ls&stdout=true&container=nope', 'SPDY/3.1');
     expect(wrongContainer).toMatchObject({ status: 400, body: { message: 'container nope is not valid for pod idle' } });
     const noPod = await upgradeRequest(env, '/api/v1/namespaces/default/pods/ghost/exec?command=ls&stdout=true', 'SPDY/3.1');
     expect(noPod.status).toBe(404);
     const other = await upgradeRequest(env, '/api/v1/namespaces/default/pods/idle/exec?command=ls&stdout=true', 'h2c');
     expect(other).toMatchObject({ status: 400, body: { message: 'Upgrade request required' } });
+    expect(env.streams.activeSessions()).toBe(0);
   });
 
   it('refuses a SPDY port-forward it cannot serve before upgrading', async () => {

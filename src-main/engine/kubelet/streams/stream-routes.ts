@@ -1,8 +1,6 @@
 /**
  * Dispatch of the pod streaming subresources: GET log to PodLogs; upgrades of exec/attach/portforward to
- * their handlers. Port-forward is served over WebSocket and SPDY alike; exec/attach over SPDY (kubectl
- * ≤1.29, or the fallback of newer ones) is refused with a Status after the same checks, so a real problem
- * (no such container, …) is what the user sees.
+ * their handlers. Exec, attach and port-forward are each served over WebSocket and SPDY/3.1 alike.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,10 +8,10 @@ import type { UpgradeHandler } from '../../api/api-server';
 import type { ResourceRequest } from '../../api/request-info';
 import type { PodStreamHandlers } from '../../api/rest-handler';
 import { notFound } from '../../status';
-import type { RemoteCommandUpgrades } from './exec-websocket';
+import type { RemoteCommandUpgrades } from './remote-command-upgrades';
 import type { PodLogs } from './pod-logs';
 import type { PortForwardUpgrades } from './port-forward';
-import { refuseUpgrade, spdyNotSupported, upgradeKind, upgradeRequired } from './upgrade-refusal';
+import { refuseUpgrade, upgradeKind, upgradeRequired } from './upgrade-refusal';
 
 export class PodStreamRoutes implements PodStreamHandlers, UpgradeHandler {
   constructor(
@@ -43,7 +41,9 @@ export class PodStreamRoutes implements PodStreamHandlers, UpgradeHandler {
     }
     if (sub !== 'exec' && sub !== 'attach') throw notFound('', `pods/${sub}`, info.name);
     if (kind === 'websocket') return this.remote.handle(sub, req, socket, head, info, query);
+    if (kind === 'spdy') return this.remote.handleSpdy(sub, req, socket, head, info, query);
+    // no upgrade: the real problem (no such container, …) comes before "Upgrade request required"
     await this.remote.check(sub, info, query);
-    throw kind === 'spdy' ? spdyNotSupported(sub) : upgradeRequired();
+    throw upgradeRequired();
   }
 }

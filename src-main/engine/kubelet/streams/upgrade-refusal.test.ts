@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { badRequest } from '../../status';
-import { refuseUpgrade, spdyNotSupported, unsupportedProtocols, upgradeKind } from './upgrade-refusal';
+import { noCommonStreamProtocol, refuseUpgrade, unsupportedProtocols, upgradeKind } from './upgrade-refusal';
 
 function req(upgrade: string | undefined): IncomingMessage {
   return { headers: upgrade === undefined ? {} : { upgrade } } as IncomingMessage;
@@ -34,6 +34,12 @@ describe('upgrade refusal', () => {
 
   it('words the protocol errors', () => {
     expect(unsupportedProtocols(['a', 'b'], ['v5.channel.k8s.io']).message).toBe('unable to upgrade: requested protocol(s) are not supported: [a b]; supports [v5.channel.k8s.io]');
-    expect(spdyNotSupported('exec').message).toContain('kubectl 1.30');
+    expect(noCommonStreamProtocol([], ['v4.channel.k8s.io'])).toMatchObject({ code: 400, message: 'unable to upgrade: X-Stream-Protocol-Version is required' });
+    expect(noCommonStreamProtocol(['v5.channel.k8s.io'], ['v4.channel.k8s.io', 'v3.channel.k8s.io'])).toMatchObject({
+      code: 403,
+      reason: 'Forbidden',
+      message: 'unable to upgrade: unable to negotiate protocol: client supports [v5.channel.k8s.io], server accepts [v4.channel.k8s.io v3.channel.k8s.io]',
+      headers: { 'X-Accepted-Stream-Protocol-Versions': 'v4.channel.k8s.io, v3.channel.k8s.io' },
+    });
   });
 });

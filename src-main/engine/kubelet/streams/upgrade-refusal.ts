@@ -1,12 +1,22 @@
 /**
  * Refusing an HTTP upgrade with a Status body (any non-101 answer): kubectl decodes the Status and prints
  * `Error from server (<reason>): <message>`; kubectl 1.30+ also takes a non-101 WebSocket answer as the cue
- * to retry over SPDY, which for exec/attach is refused the same way.
+ * to retry over SPDY, where the same checks refuse the same way.
  */
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { badRequest, internalError, StatusError } from '../../status';
+import { badRequest, forbidden, internalError, StatusError } from '../../status';
+
+/** A refusal that also sets response headers. */
+export class HeaderedStatusError extends StatusError {
+  constructor(
+    status: StatusError,
+    readonly headers: Record<string, string>,
+  ) {
+    super(status.code, status.reason, status.message, status.details);
+  }
+}
 
 export type UpgradeKind = 'websocket' | 'spdy' | 'other';
 
@@ -25,13 +35,14 @@ export function refuseUpgrade(socket: Duplex, err: unknown, headers: Record<stri
     return;
   }
   const body = JSON.stringify(se.toStatus());
+  const extra = se instanceof HeaderedStatusError ? { ...se.headers, ...headers } : headers;
   const lines = [
     `HTTP/1.1 ${se.code} ${STATUS_CODES[se.code] ?? se.reason}`,
     'Content-Type: application/json',
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Cache-Control: no-cache, private',
     'Connection: close',
-    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ...Object.entries(extra).map(([k, v]) => `${k}: ${v}`),
   ];
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
@@ -41,11 +52,15 @@ export function unsupportedProtocols(offered: readonly string[], supported: read
   return badRequest(`unable to upgrade: requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${supported.join(' ')}]`);
 }
 
-/** exec or attach over SPDY/3.1 (kubectl 1.27-1.29, or 1.30+ after WebSocket failed). */
-export function spdyNotSupported(subresource: string): StatusError {
-  return badRequest(
-    `${subresource} over SPDY/3.1 is not supported by this server; it speaks the WebSocket protocol v5.channel.k8s.io: use kubectl 1.30 or newer (or set KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true with kubectl 1.29)`,
-  );
+/**
+ * SPDY without a stream protocol in common (apimachinery httpstream.Handshake): 403 with the accepted ones in
+ * X-Accepted-Stream-Protocol-Versions. No X-Stream-Protocol-Version at all is a 400.
+ */
+export function noCommonStreamProtocol(offered: readonly string[], supported: readonly string[]): StatusError {
+  if (offered.length === 0) return badRequest('unable to upgrade: X-Stream-Protocol-Version is required');
+  return new HeaderedStatusError(forbidden(`unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server accepts [${supported.join(' ')}]`), {
+    'X-Accepted-Stream-Protocol-Versions': supported.join(', '),
+  });
 }
 
 /** exec/attach/portforward requested without any upgrade. */

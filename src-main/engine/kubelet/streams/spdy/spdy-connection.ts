@@ -173,9 +173,17 @@ export class SpdyConnection {
     if (--this.inputPauses === 0 && !this.closed) this.wire.resume();
   }
 
-  /** Say GOAWAY and close (engine shutdown). */
+  /** Say GOAWAY and close, after whatever is queued (a SYN_REPLY still compressing, the DATA behind it). */
   close(status = GOAWAY_OK): void {
     if (this.closed) return;
+    const pending = this.outTail;
+    if (pending !== undefined) {
+      void pending.then(
+        () => this.close(status),
+        () => undefined, // the failure already closed the connection
+      );
+      return;
+    }
     this.wire.write(encodeGoAway(this.lastStreamId, status));
     this.shutdown(status === GOAWAY_OK ? 'closed by server' : 'server error');
   }

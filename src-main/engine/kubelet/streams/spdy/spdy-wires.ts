@@ -6,7 +6,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
-import { toBuffer } from '../remote-command-session';
+import { toBuffer } from '../websocket-command-channels';
 import { SpdyConnection } from './spdy-connection';
 
 /** Bytes buffered towards the client above which the connection reports congestion. */
