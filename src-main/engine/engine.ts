@@ -18,7 +18,9 @@ import { ReplicaSetController } from './controllers/replicaset-controller';
 import { Kubelet } from './kubelet/kubelet';
 import type { PodDns } from './kubelet/container-config';
 import type { ClusterDns } from './dns/cluster-dns';
-import { startPodDns } from './dns/pod-dns-setup';
+import { podNetworkSubnets, startPodDns } from './dns/pod-dns-setup';
+import { clusterIpClientFilter } from './lb/cluster-ip-clients';
+import { ClusterIpAddresses } from './lb/cluster-ip-addresses';
 import { ServiceLoadBalancer } from './lb/service-load-balancer';
 import { customMetricsApi, metricsApi } from './metrics/metrics-api';
 import { NO_POD_TRAFFIC, type PodTraffic } from './metrics/pod-traffic';
@@ -49,6 +51,12 @@ export interface EngineOptions {
   hpaSyncMs?: number;
   /** per-pod request rates from the service load balancer (custom metrics, HPA Pods metrics) */
   podTraffic?: PodTraffic;
+  /**
+   * Make Service ClusterIPs routable from pods: each one a /32 on the host's lo (labelled `lo:sk<id>`) with
+   * the load balancer listening on it. Default true with a runtime; needs Linux, iproute2, root or
+   * CAP_NET_ADMIN and the cluster DNS, and falls back (logged) to DNS answering pod IPs otherwise.
+   */
+  clusterIps?: boolean;
 }
 
 export interface RuntimeOptions {
@@ -84,7 +92,7 @@ export class Engine {
     /** pod and node usage sampled from Docker (undefined without a runtime) */
     readonly stats: StatsCollector | undefined,
     /** Services on the host: cluster DNS for pods, the 127.0.0.1 load balancer and its per-pod traffic */
-    private readonly net: { podTraffic: PodTraffic; lb?: ServiceLoadBalancer; dns?: ClusterDns } = { podTraffic: NO_POD_TRAFFIC },
+    private readonly net: { podTraffic: PodTraffic; lb?: ServiceLoadBalancer; dns?: ClusterDns; clusterIps?: ClusterIpAddresses } = { podTraffic: NO_POD_TRAFFIC },
   ) {}
 
   /** Requests per pod through the service load balancer (HPA Pods metric, custom metrics, console). */
@@ -100,6 +108,11 @@ export class Engine {
   /** The cluster DNS pods use (undefined without a runtime, or when it could not listen). */
   get dns(): ClusterDns | undefined {
     return this.net.dns;
+  }
+
+  /** The ClusterIPs on the host's lo (undefined when ClusterIPs are not routable: see docs/services.md). */
+  get clusterIps(): ClusterIpAddresses | undefined {
+    return this.net.clusterIps;
   }
 
   get url(): string {
@@ -120,6 +133,10 @@ export class Engine {
     let stats: StatsCollector | undefined;
     let lb: ServiceLoadBalancer | undefined;
     let dns: ClusterDns | undefined;
+    let clusterIps: ClusterIpAddresses | undefined;
+    // read by the cluster DNS and the endpoints controller on every answer / reconcile
+    const clusterIpsRoutable = (): boolean => clusterIps?.enabled === true;
+    let endpoints: EndpointsController | undefined;
     try {
       bootstrap(service);
       const events = new EventRecorder(service);
@@ -137,8 +154,8 @@ export class Engine {
         rs.start();
         deployments.start();
         volumes.start();
-        const endpoints = new EndpointsController(service, { events });
-        endpoints.start();
+        // started once it is known whether ClusterIPs are routable (its PortNotRemapped Warnings depend on it)
+        endpoints = new EndpointsController(service, { events, clusterIpsRoutable });
         started.unshift(rs, deployments, volumes, endpoints);
       }
       // filled in once the cluster DNS listens; the kubelet reads it for every new sandbox
@@ -161,13 +178,26 @@ export class Engine {
         stats.start();
         started.push(stats);
         const log = opts.log ?? ((line: string) => process.stderr.write(`skiff engine: ${line}\n`));
-        dns = await startPodDns({ docker, clusterId, source: store, podDns, log });
+        dns = await startPodDns({ docker, clusterId, source: store, podDns, log, clusterIpsRoutable });
         const runningDns = dns;
         if (runningDns) started.push({ stop: () => runningDns.stop(), idle: () => Promise.resolve() });
-        lb = new ServiceLoadBalancer({ service, events });
+        // A running cluster DNS also proves the pod network's gateway is this host, which ClusterIPs on lo need.
+        if (opts.clusterIps !== false && dns) {
+          const addresses = new ClusterIpAddresses({ clusterId, log });
+          if (await addresses.start()) clusterIps = addresses;
+        } else if (opts.clusterIps !== false) {
+          log('ClusterIPs are not routable (the cluster DNS is off); in-cluster ports are not remapped');
+        }
+        // ClusterIP listeners serve the pod network and the host, not whoever else can route to the address
+        const clusterIpClients = clusterIps ? clusterIpClientFilter(await podNetworkSubnets(docker, clusterId)) : undefined;
+        lb = new ServiceLoadBalancer({ service, events, clusterIps, clusterIpClients });
         lb.start();
         started.push(lb);
+        // after the load balancer in stop order: it closes its listeners, then the addresses go
+        const routed = clusterIps;
+        if (routed) started.push({ stop: () => routed.stop(), idle: () => Promise.resolve() });
       }
+      endpoints?.start();
       const podTraffic = opts.podTraffic ?? lb ?? NO_POD_TRAFFIC;
       const extensions = [customMetricsApi({ service, traffic: podTraffic })];
       if (stats) extensions.unshift(metricsApi({ service, source: stats, nodeName: (runtime && runtime.nodeName) ?? 'skiff' }));
@@ -192,7 +222,7 @@ export class Engine {
       // The API answers first; then the kubelet registers the node and adopts what runs. Docker may be
       // down: the node is reported NotReady and pods start when Docker answers.
       await kubelet?.start();
-      return new Engine(opts.stateDir, store, service, server, pki, port, clusterId, started, kubelet, streams, stats, { podTraffic, lb, dns });
+      return new Engine(opts.stateDir, store, service, server, pki, port, clusterId, started, kubelet, streams, stats, { podTraffic, lb, dns, clusterIps });
     } catch (err) {
       streams?.stop();
       await kubelet?.stop();

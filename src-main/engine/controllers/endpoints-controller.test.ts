@@ -141,4 +141,19 @@ describe('EndpointsController', () => {
     expect(warnings.map((w) => (w.involvedObject as { name: string }).name)).toEqual(['remap']);
     expect(String(warnings[0].message)).toContain('must connect to port 8080, not 80');
   });
+
+  it('no PortNotRemapped Warning when ClusterIPs are routable (the load balancer remaps the port)', async () => {
+    const routed = new EndpointsController(service, { clock: new FakeClock(), clusterIpsRoutable: () => true });
+    controller.stop();
+    routed.start();
+    try {
+      createService('remap', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
+      createPod('a', '172.18.0.2', true);
+      await settle([routed], 5);
+      expect(service.get(endpoints, 'default', 'remap').subsets).toBeDefined();
+      expect(service.list(events, 'default').items.filter((e) => e.reason === 'PortNotRemapped')).toEqual([]);
+    } finally {
+      routed.stop();
+    }
+  });
 });

@@ -33,14 +33,25 @@ export const RESOURCE_ENDPOINTS = 'endpoints';
 export const RESOURCE_ENDPOINT_SLICES = 'endpointslices.discovery.k8s.io';
 const COMPONENT = 'endpoint-controller';
 
+export interface EndpointsControllerOptions extends ControllerOptions {
+  /**
+   * Whether ClusterIPs are routable (the load balancer listens on them and remaps ports). While they are
+   * not, in-cluster clients get pod IPs and a Service port unlike its targetPort is a PortNotRemapped Warning.
+   */
+  clusterIpsRoutable?: () => boolean;
+}
+
 export class EndpointsController extends Controller {
   private readonly endpointsType: ResourceType;
   private readonly sliceType: ResourceType;
   /** service key -> the unresolved ports last reported, so a Warning is recorded once per change */
   private readonly reported = new Map<string, string>();
 
-  constructor(service: ObjectService, opts: ControllerOptions = {}) {
+  private readonly clusterIpsRoutable: () => boolean;
+
+  constructor(service: ObjectService, opts: EndpointsControllerOptions = {}) {
     super(service, opts);
+    this.clusterIpsRoutable = opts.clusterIpsRoutable ?? (() => false);
     requireType(service, RESOURCE_SERVICES);
     this.endpointsType = requireType(service, RESOURCE_ENDPOINTS);
     this.sliceType = requireType(service, RESOURCE_ENDPOINT_SLICES);
@@ -88,7 +99,7 @@ export class EndpointsController extends Controller {
     }
     if (!managesEndpoints(svc)) return;
     const plan = planEndpoints(svc, this.source.list(RESOURCE_PODS, namespace));
-    this.reportPorts(key, svc, plan.unresolved, plan.unmapped);
+    this.reportPorts(key, svc, plan.unresolved, this.clusterIpsRoutable() ? [] : plan.unmapped);
     this.writeEndpoints(svc, desiredEndpoints(svc, plan));
     this.writeSlices(svc, desiredSlices(svc, plan));
   }
@@ -108,7 +119,7 @@ export class EndpointsController extends Controller {
       this.events.record(svc, 'Warning', 'TargetPortNotFound', message, COMPONENT);
     }
     for (const u of unmapped) {
-      const message = `Port ${u.servicePort}: in-cluster clients get pod IPs from the cluster DNS (no kube-proxy), so they must connect to port ${u.targetPort}, not ${u.port}; the load balancer on 127.0.0.1 maps ${u.port} to ${u.targetPort}`;
+      const message = `Port ${u.servicePort}: ClusterIPs are not routable on this host, so in-cluster clients get pod IPs from the cluster DNS and must connect to port ${u.targetPort}, not ${u.port}; the load balancer on 127.0.0.1 maps ${u.port} to ${u.targetPort}`;
       this.events.record(svc, 'Warning', 'PortNotRemapped', message, COMPONENT);
     }
   }

@@ -30,8 +30,10 @@ export interface ClusterDnsOptions {
   /** upstream resolvers "ip" or "ip:port"; default: the nameservers of /etc/resolv.conf */
   upstreams?: string[];
   upstreamTimeoutMs?: number;
-  /** seconds; default 0 so every connection asks again and sees the current ready endpoints */
+  /** seconds for pod IP answers; default 0 so every connection asks again and sees the current ready endpoints */
   ttl?: number;
+  /** whether ClusterIPs are routable now (then Service names answer their ClusterIP); default never */
+  clusterIpsRoutable?: () => boolean;
 }
 
 /** IPv4 nameservers of a resolv.conf text. */
@@ -67,7 +69,7 @@ export class ClusterDns {
   readonly counters = { cluster: 0, nxdomain: 0, forwarded: 0, failed: 0 };
 
   constructor(opts: ClusterDnsOptions) {
-    this.names = new ClusterNames(opts.source, opts.domain);
+    this.names = new ClusterNames(opts.source, opts.domain, opts.clusterIpsRoutable);
     this.ttl = opts.ttl ?? 0;
     this.timeoutMs = opts.upstreamTimeoutMs ?? 2000;
     const port = opts.port ?? 53;
@@ -105,7 +107,7 @@ export class ClusterDns {
     switch (answer.kind) {
       case 'addresses':
         this.counters.cluster++;
-        return buildResponse(query, { rcode: RCODE_NOERROR, authoritative: true, answers: answer.addresses.map((ip) => ({ name, type: TYPE_A, ttl: this.ttl, data: ip })) });
+        return buildResponse(query, { rcode: RCODE_NOERROR, authoritative: true, answers: answer.addresses.map((ip) => ({ name, type: TYPE_A, ttl: answer.ttl ?? this.ttl, data: ip })) });
       case 'nodata':
         this.counters.cluster++;
         return buildResponse(query, { rcode: RCODE_NOERROR, authoritative: true });

@@ -66,4 +66,40 @@ describe('ClusterNames', () => {
     expect(names.resolve('172-18-0-999.default.pod.cluster.local', true)).toEqual({ kind: 'nxdomain' });
     expect(names.resolve('172-18-0-5.nons.pod.cluster.local', true)).toEqual({ kind: 'nxdomain' });
   });
+
+  describe('when ClusterIPs are routable', () => {
+    let routable = true;
+    const routed = new ClusterNames(
+      source({
+        'namespaces//default': obj('Namespace'),
+        'services/default/web': obj('Service', { spec: { clusterIP: '10.96.0.20' } }),
+        'endpoints/default/web': ep(['172.18.0.2', '172.18.0.3']),
+        'services/default/idle': obj('Service', { spec: { clusterIP: '10.96.0.21' } }),
+        'services/default/db': obj('Service', { spec: { clusterIP: 'None' } }),
+        'endpoints/default/db': ep(['172.18.0.7', '172.18.0.8']),
+        'services/default/kubernetes': obj('Service', { metadata: { name: 'kubernetes', namespace: 'default' }, spec: { clusterIP: '10.96.0.1' } }),
+        'services/default/ext': obj('Service', { spec: { type: 'ExternalName', externalName: 'example.com' } }),
+      }),
+      'cluster.local',
+      () => routable,
+    );
+
+    it('a Service name answers its ClusterIP (TTL 5), with or without ready endpoints', () => {
+      for (let i = 0; i < 3; i++) expect(routed.resolve('web.default.svc.cluster.local', true)).toEqual({ kind: 'addresses', addresses: ['10.96.0.20'], ttl: 5 });
+      expect(routed.resolve('idle.default.svc.cluster.local', true)).toEqual({ kind: 'addresses', addresses: ['10.96.0.21'], ttl: 5 });
+      expect(routed.resolve('web.default.svc.cluster.local', false)).toEqual({ kind: 'nodata' });
+    });
+
+    it('headless, ExternalName and kubernetes (not served) answer as before', () => {
+      expect(routed.resolve('db.default.svc.cluster.local', true)).toMatchObject({ kind: 'addresses', addresses: expect.arrayContaining(['172.18.0.7', '172.18.0.8']) });
+      expect(routed.resolve('ext.default.svc.cluster.local', true)).toEqual({ kind: 'nodata' });
+      expect(routed.resolve('kubernetes.default.svc.cluster.local', true)).toEqual({ kind: 'nodata' });
+    });
+
+    it('back to pod IPs as soon as they are not routable', () => {
+      routable = false;
+      expect(routed.resolve('web.default.svc.cluster.local', true)).toEqual({ kind: 'addresses', addresses: ['172.18.0.2'] });
+      routable = true;
+    });
+  });
 });

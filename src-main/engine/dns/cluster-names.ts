@@ -1,10 +1,12 @@
 /**
- * Answers for names of the cluster domain, from the engine's Services and Endpoints. There is no kube-proxy
- * and pods cannot route a ClusterIP, so a Service name resolves to READY endpoint pod IPs instead:
- * a ClusterIP Service to exactly one of them (as a ClusterIP name resolves to one address), the next one on
- * each query (round-robin), with TTL 0 so clients ask again; a headless Service to all of them, rotated.
+ * Answers for names of the cluster domain, from the engine's Services and Endpoints. When ClusterIPs are
+ * routable (on the host's lo, served by the load balancer) a Service name resolves to its ClusterIP, as in
+ * Kubernetes. When they are not, it resolves to READY endpoint pod IPs instead: exactly one of them (as a
+ * ClusterIP name resolves to one address), the next one on each query (round-robin), with TTL 0 so clients
+ * ask again. A headless Service resolves to all ready pod IPs, rotated, either way.
  */
 import type { KubeObject } from '../object';
+import { servedClusterIp } from '../lb/served-cluster-ip';
 import { asObject, asString, getArray, getString } from '../registry/json-access';
 
 export interface ClusterNameSource {
@@ -12,8 +14,8 @@ export interface ClusterNameSource {
 }
 
 export type ClusterAnswer =
-  /** A records */
-  | { kind: 'addresses'; addresses: string[] }
+  /** A records; `ttl` overrides the server's default */
+  | { kind: 'addresses'; addresses: string[]; ttl?: number }
   /** the name exists but has no address of this type (or no ready endpoint right now) */
   | { kind: 'nodata' }
   | { kind: 'nxdomain' }
@@ -21,6 +23,8 @@ export type ClusterAnswer =
   | { kind: 'forward' };
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+/** seconds, for ClusterIP answers (a ClusterIP does not change; CoreDNS's kubernetes plugin default) */
+export const CLUSTER_IP_TTL = 5;
 
 /** Ready endpoint IPs of a Service (its Endpoints' addresses), de-duplicated, in stored order. */
 export function readyEndpointIps(endpoints: KubeObject | undefined): string[] {
@@ -49,6 +53,8 @@ export class ClusterNames {
   constructor(
     private readonly source: ClusterNameSource,
     readonly domain: string = DEFAULT_CLUSTER_DOMAIN,
+    /** whether ClusterIPs are routable now (then a Service name answers its ClusterIP) */
+    private readonly clusterIpsRoutable: () => boolean = () => false,
   ) {
     this.suffix = `.${domain}`;
   }
@@ -91,6 +97,8 @@ export class ClusterNames {
       return wantsAddress ? { kind: 'addresses', addresses: [ip] } : { kind: 'nodata' };
     }
     if (getString(svc, 'spec', 'type') === 'ExternalName') return { kind: 'nodata' };
+    const clusterIp = headless || !this.clusterIpsRoutable() ? undefined : servedClusterIp(svc);
+    if (clusterIp) return wantsAddress ? { kind: 'addresses', addresses: [clusterIp], ttl: CLUSTER_IP_TTL } : { kind: 'nodata' };
     const ips = readyEndpointIps(endpoints);
     // CoreDNS answers NXDOMAIN for a headless Service without endpoints; a ClusterIP name always exists.
     if (ips.length === 0) return headless ? { kind: 'nxdomain' } : { kind: 'nodata' };

@@ -19,6 +19,17 @@ export async function podNetworkGateway(docker: Docker, clusterId: string): Prom
   return gateway;
 }
 
+/** The IPv4 subnets ("a.b.c.d/n") of the engine's pod network; empty when it cannot be inspected. */
+export async function podNetworkSubnets(docker: Docker, clusterId: string): Promise<string[]> {
+  const runtime = new PodRuntime(docker, clusterId);
+  try {
+    const info = (await docker.getNetwork(runtime.network).inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
+    return (info.IPAM?.Config ?? []).map((c) => c.Subnet ?? '').filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+  } catch {
+    return [];
+  }
+}
+
 export interface PodDnsSetup {
   docker: Docker;
   clusterId: string;
@@ -28,6 +39,8 @@ export interface PodDnsSetup {
   log?: (line: string) => void;
   /** tests: a port other than 53 */
   port?: number;
+  /** whether ClusterIPs are routable now (then Service names answer their ClusterIP) */
+  clusterIpsRoutable?: () => boolean;
 }
 
 /** The running DNS, or undefined (logged) when pods stay on Docker's DNS. */
@@ -35,7 +48,7 @@ export async function startPodDns(setup: PodDnsSetup): Promise<ClusterDns | unde
   let host = '';
   try {
     host = await podNetworkGateway(setup.docker, setup.clusterId);
-    const dns = new ClusterDns({ source: setup.source, host, port: setup.port ?? 53 });
+    const dns = new ClusterDns({ source: setup.source, host, port: setup.port ?? 53, clusterIpsRoutable: setup.clusterIpsRoutable });
     await dns.start();
     setup.podDns.servers = [host];
     return dns;

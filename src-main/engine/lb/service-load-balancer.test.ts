@@ -5,7 +5,8 @@ import type { ObjectService } from '../api/object-service';
 import { EventRecorder } from '../controllers/event-recorder';
 import { closeTestService, newTestService, typeOf } from '../controllers/test-harness';
 import { deepCopy } from '../object';
-import { ServiceLoadBalancer } from './service-load-balancer';
+import type { KubeObject } from '../object';
+import { desiredListeners, ServiceLoadBalancer } from './service-load-balancer';
 
 async function listenFree(server: Server | HttpServer, port = 0): Promise<number> {
   await new Promise<void>((resolve, reject) => {
@@ -101,7 +102,7 @@ describe('ServiceLoadBalancer', () => {
     createService('web', 'NodePort', nodePort);
     setEndpoints('web', [['pod-a', ports[0]], ['pod-b', ports[1]], ['pod-c', ports[2]]], [['pod-d', 1]]);
     await settle();
-    expect(lb.listeners('default', 'web')).toEqual([{ port: nodePort, kind: 'nodePort', listening: true, backends: 3 }]);
+    expect(lb.listeners('default', 'web')).toEqual([{ host: '127.0.0.1', port: nodePort, kind: 'nodePort', listening: true, backends: 3 }]);
     const bodies: string[] = [];
     for (let i = 0; i < 30; i++) bodies.push(await get(nodePort));
     expect(['a', 'b', 'c'].map((n) => bodies.filter((b) => b === n).length)).toEqual([10, 10, 10]);
@@ -170,5 +171,49 @@ describe('ServiceLoadBalancer', () => {
     await settle();
     expect(lb.listeners('default', 'lb')).toEqual([]);
     await expect(get(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('with routable ClusterIPs: puts the address on the host before listening on <clusterIP>:<port>, and takes it off after', async () => {
+    await lb.stop();
+    const calls: string[] = [];
+    lb = new ServiceLoadBalancer({ service, events: new EventRecorder(service), retryMs: 60_000, clusterIps: { add: async (ip) => (calls.push(`add ${ip}`), true), remove: async (ip) => void calls.push(`remove ${ip}`) } });
+    lb.start();
+    await settle();
+    // the kubernetes Service is not served (API on loopback only, the same IP in every engine)
+    expect(calls).toEqual([]);
+    service.create(typeOf(service, 'services'), 'default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cip' }, spec: { clusterIP: '10.96.254.253', ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
+    setEndpoints('cip', [['pod-a', 8080]]);
+    await settle();
+    expect(calls).toEqual(['add 10.96.254.253']);
+    expect(lb.listeners('default', 'cip')).toMatchObject([{ host: '10.96.254.253', port: 80, kind: 'clusterIP', backends: 1 }]);
+    // this fake never put the address on lo, so listening fails: a ListenFailed Warning naming the ClusterIP
+    const failed = service.list(typeOf(service, 'events'), 'default').items.find((e) => e.reason === 'ListenFailed');
+    expect(lb.listeners('default', 'cip')[0].listening).toBe(false);
+    expect(String(failed?.message)).toContain('Cannot listen on 10.96.254.253:80 for clusterIP port 80 of port "http"');
+    expect(service.get(typeOf(service, 'services'), 'default', 'cip').status ?? {}).not.toHaveProperty('loadBalancer.ingress');
+    service.delete(typeOf(service, 'services'), 'default', 'cip');
+    await settle();
+    expect(calls).toEqual(['add 10.96.254.253', 'remove 10.96.254.253']);
+    expect(lb.listeners('default', 'cip')).toEqual([]);
+  });
+});
+
+describe('desiredListeners', () => {
+  const svc = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }, { name: 'dns', port: 53, protocol: 'UDP' }], ...spec } });
+  const endpoints: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'x' }, subsets: [{ addresses: [{ ip: '172.18.0.5', targetRef: { name: 'p' } }], ports: [{ name: 'http', port: 8080 }] }] };
+  const of = (s: KubeObject, clusterIps = true): string[] => desiredListeners(s, endpoints, { host: '127.0.0.1', clusterIps }).map((d) => `${d.kind} ${d.host}:${d.port} -> ${d.backends.map((b) => `${b.ip}:${b.port}`).join(',')}`);
+
+  it('every TCP port of a Service with a ClusterIP, remapped to the target port; node ports as before', () => {
+    expect(of(svc('a', { type: 'ClusterIP', clusterIP: '10.96.1.2' }))).toEqual(['clusterIP 10.96.1.2:80 -> 172.18.0.5:8080']);
+    expect(of(svc('a', { type: 'NodePort', clusterIP: '10.96.1.2' }))).toEqual(['clusterIP 10.96.1.2:80 -> 172.18.0.5:8080', 'nodePort 127.0.0.1:30080 -> 172.18.0.5:8080']);
+    expect(of(svc('a', { type: 'LoadBalancer', clusterIP: '10.96.1.2' }))).toHaveLength(3);
+  });
+
+  it('none for headless, ExternalName and the kubernetes Service, nor when ClusterIPs are not routable', () => {
+    expect(of(svc('a', { clusterIP: 'None' }))).toEqual([]);
+    expect(of(svc('a', { type: 'ExternalName', externalName: 'example.com' }))).toEqual([]);
+    expect(of(svc('kubernetes', { clusterIP: '10.96.0.1' }))).toEqual([]);
+    expect(of(svc('a', { clusterIP: '10.96.1.2' }), false)).toEqual([]);
+    expect(of(svc('a', { type: 'NodePort', clusterIP: '10.96.1.2' }), false)).toEqual(['nodePort 127.0.0.1:30080 -> 172.18.0.5:8080']);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * The host-side load balancer for NodePort and LoadBalancer Services (what kind/k3d users reach through
- * port mappings): a TCP proxy on 127.0.0.1:<nodePort> for every port, and for LoadBalancer Services also on
- * 127.0.0.1:<port> (status.loadBalancer.ingress = 127.0.0.1). Backends are the READY addresses of the
- * Service's Endpoints. A port already taken is a Warning event (PortConflict) on the Service, retried.
+ * The host-side load balancer: for NodePort and LoadBalancer Services (what kind/k3d users reach through
+ * port mappings) a TCP proxy on 127.0.0.1:<nodePort> for every port, and for LoadBalancer Services also on
+ * 127.0.0.1:<port> (status.loadBalancer.ingress = 127.0.0.1); when ClusterIPs are routable (ClusterIpHost),
+ * also <clusterIP>:<port> for every Service with a ClusterIP, which is what pods connect to (kube-proxy's
+ * IPVS mode). Backends are the READY addresses of the Service's Endpoints, the port remapped to the
+ * targetPort. A port already taken is a Warning event (PortConflict) on the Service, retried.
  */
 import type { ObjectService } from '../api/object-service';
 import type { EventSink } from '../controllers/event-recorder';
@@ -13,11 +15,19 @@ import { deepCopy, jsonEqual } from '../object';
 import { asNumber, asObject, asString, getArray, getObject, getString } from '../registry/json-access';
 import { StatusError } from '../status';
 import type { StoreEvent } from '../store/sqlite-store';
+import { servedClusterIp } from './served-cluster-ip';
 import { TcpProxy, type Backend } from './tcp-proxy';
 import { TrafficCounters } from './traffic-counters';
 
 const COMPONENT = 'service-lb';
 const DEFAULT_RETRY_MS = 5000;
+
+/** Puts ClusterIPs on a local interface (ClusterIpAddresses); present only while they are routable. */
+export interface ClusterIpHost {
+  /** true when the address is on the host (so listening on it can work) */
+  add(ip: string): Promise<boolean>;
+  remove(ip: string): Promise<void>;
+}
 
 export interface ServiceLoadBalancerOptions {
   service: ObjectService;
@@ -29,21 +39,31 @@ export interface ServiceLoadBalancerOptions {
   /** how often a port that could not be had is tried again (5 s) */
   retryMs?: number;
   now?: () => number;
+  /** set when ClusterIPs are routable: the load balancer then also listens on <clusterIP>:<port> */
+  clusterIps?: ClusterIpHost;
+  /** who may connect to a ClusterIP listener (clusterIpClientFilter); default anyone */
+  clusterIpClients?: (remote: string, listenerHost: string) => boolean;
 }
 
 /** One port the load balancer should listen on for a Service. */
 export interface DesiredListener {
+  host: string;
   port: number;
-  /** "nodePort" or "port" (LoadBalancer) */
-  kind: 'nodePort' | 'port';
+  /** "nodePort", "port" (LoadBalancer, on the load balancer's host) or "clusterIP" (<clusterIP>:<port>) */
+  kind: 'nodePort' | 'port' | 'clusterIP';
   servicePortName: string;
   backends: Backend[];
 }
 
-/** Listeners a Service wants (pure): every TCP port's nodePort, and its port for LoadBalancer Services. */
-export function desiredListeners(svc: KubeObject, endpoints: KubeObject | undefined): DesiredListener[] {
+/**
+ * Listeners a Service wants (pure): every TCP port's nodePort, its port for LoadBalancer Services (both on
+ * `host`), and with `clusterIps` its port on the ClusterIP for every Service that has one.
+ */
+export function desiredListeners(svc: KubeObject, endpoints: KubeObject | undefined, opts: { host: string; clusterIps: boolean }): DesiredListener[] {
   const type = getString(svc, 'spec', 'type');
-  if (type !== 'NodePort' && type !== 'LoadBalancer') return [];
+  const clusterIp = opts.clusterIps ? servedClusterIp(svc) : undefined;
+  if (type !== 'NodePort' && type !== 'LoadBalancer' && !clusterIp) return [];
+  const host = opts.host;
   const namespace = svc.metadata.namespace ?? '';
   const out: DesiredListener[] = [];
   for (const raw of getArray(svc, 'spec', 'ports')) {
@@ -51,10 +71,12 @@ export function desiredListeners(svc: KubeObject, endpoints: KubeObject | undefi
     if ((asString(p.protocol) ?? 'TCP') !== 'TCP') continue;
     const name = asString(p.name) ?? '';
     const backends = backendsFor(endpoints, name, namespace);
-    const nodePort = asNumber(p.nodePort);
-    if (nodePort) out.push({ port: nodePort, kind: 'nodePort', servicePortName: name, backends });
     const port = asNumber(p.port);
-    if (type === 'LoadBalancer' && port && port !== nodePort) out.push({ port, kind: 'port', servicePortName: name, backends });
+    if (clusterIp && port) out.push({ host: clusterIp, port, kind: 'clusterIP', servicePortName: name, backends });
+    if (type !== 'NodePort' && type !== 'LoadBalancer') continue;
+    const nodePort = asNumber(p.nodePort);
+    if (nodePort) out.push({ host, port: nodePort, kind: 'nodePort', servicePortName: name, backends });
+    if (type === 'LoadBalancer' && port && port !== nodePort) out.push({ host, port, kind: 'port', servicePortName: name, backends });
   }
   return out;
 }
@@ -107,8 +129,10 @@ export class ServiceLoadBalancer implements PodTraffic {
   private readonly source: ObjectSource;
   private readonly host: string;
   private readonly retryMs: number;
-  /** service key -> listen port -> listener */
-  private readonly active = new Map<string, Map<number, Active>>();
+  /** service key -> "host:port" -> listener */
+  private readonly active = new Map<string, Map<string, Active>>();
+  /** service key -> the ClusterIP put on the host for it */
+  private readonly addresses = new Map<string, string>();
   /** service key -> pods (ns/name) of its Endpoints */
   private readonly podsByService = new Map<string, string[]>();
   private readonly chains = new Map<string, Promise<void>>();
@@ -139,6 +163,8 @@ export class ServiceLoadBalancer implements PodTraffic {
     await this.idle();
     for (const listeners of this.active.values()) for (const a of listeners.values()) await a.proxy.close();
     this.active.clear();
+    for (const ip of this.addresses.values()) await this.opts.clusterIps?.remove(ip);
+    this.addresses.clear();
   }
 
   /** Resolves when no sync is running or queued. */
@@ -154,9 +180,9 @@ export class ServiceLoadBalancer implements PodTraffic {
     return this.counters.totals(namespace, pod);
   }
 
-  /** What listens for a Service (tests, console): port, kind, ready backends. */
-  listeners(namespace: string, name: string): Array<{ port: number; kind: string; listening: boolean; backends: number }> {
-    return [...(this.active.get(`${namespace}/${name}`)?.entries() ?? [])].map(([port, a]) => ({ port, kind: a.kind, listening: a.proxy.listening, backends: a.proxy.backendCount }));
+  /** What listens for a Service (tests, console): host, port, kind, ready backends. */
+  listeners(namespace: string, name: string): Array<{ host: string; port: number; kind: string; listening: boolean; backends: number }> {
+    return [...(this.active.get(`${namespace}/${name}`)?.values() ?? [])].map((a) => ({ host: a.proxy.host, port: a.proxy.port, kind: a.kind, listening: a.proxy.listening, backends: a.proxy.backendCount }));
   }
 
   private onEvent(e: StoreEvent): void {
@@ -183,24 +209,35 @@ export class ServiceLoadBalancer implements PodTraffic {
     const name = key.slice(slash + 1);
     const svc = this.source.get('services', namespace, name);
     const endpoints = this.source.get('endpoints', namespace, name);
-    const desired = svc ? desiredListeners(svc, endpoints) : [];
+    const desired = svc ? desiredListeners(svc, endpoints, { host: this.host, clusterIps: this.opts.clusterIps !== undefined }) : [];
     this.trackPods(key, desired.length > 0 ? endpointPods(endpoints, namespace) : []);
-    const current = this.active.get(key) ?? new Map<number, Active>();
+    const current = this.active.get(key) ?? new Map<string, Active>();
     this.active.set(key, current);
-    const wanted = new Map(desired.map((d) => [d.port, d]));
-    for (const [port, a] of current) {
-      const d = wanted.get(port);
+    const wanted = new Map(desired.map((d) => [`${d.host}:${d.port}`, d]));
+    for (const [hostPort, a] of current) {
+      const d = wanted.get(hostPort);
       if (!d || d.kind !== a.kind || d.servicePortName !== a.servicePortName) {
-        current.delete(port);
+        current.delete(hostPort);
         await a.proxy.close();
       }
     }
+    // the address goes after its listeners closed, and comes before they listen
+    const clusterIp = desired.find((d) => d.kind === 'clusterIP')?.host;
+    const hadIp = this.addresses.get(key);
+    if (hadIp && hadIp !== clusterIp) {
+      this.addresses.delete(key);
+      await this.opts.clusterIps?.remove(hadIp);
+    }
+    if (clusterIp && this.opts.clusterIps && hadIp !== clusterIp && (await this.opts.clusterIps.add(clusterIp))) this.addresses.set(key, clusterIp);
     let retry = false;
     for (const d of desired) {
-      let a = current.get(d.port);
+      const hostPort = `${d.host}:${d.port}`;
+      let a = current.get(hostPort);
       if (!a) {
-        a = { proxy: new TcpProxy(this.host, d.port, this.counters), kind: d.kind, servicePortName: d.servicePortName };
-        current.set(d.port, a);
+        const filter = this.opts.clusterIpClients;
+        const accept = d.kind === 'clusterIP' && filter ? (remote: string) => filter(remote, d.host) : undefined;
+        a = { proxy: new TcpProxy(d.host, d.port, this.counters, accept), kind: d.kind, servicePortName: d.servicePortName };
+        current.set(hostPort, a);
       }
       a.proxy.setBackends(d.backends);
       if (!a.proxy.listening) {
@@ -212,16 +249,16 @@ export class ServiceLoadBalancer implements PodTraffic {
           const code = (err as NodeJS.ErrnoException).code ?? '';
           const reason = code === 'EADDRINUSE' ? 'address already in use' : err instanceof Error ? err.message : String(err);
           if (svc && a.failing !== reason) {
-            const what = d.kind === 'nodePort' ? `nodePort ${d.port}` : `port ${d.port}`;
+            const what = d.kind === 'nodePort' ? `nodePort ${d.port}` : d.kind === 'clusterIP' ? `clusterIP port ${d.port}` : `port ${d.port}`;
             const portName = d.servicePortName ? ` of port "${d.servicePortName}"` : '';
-            this.opts.events.record(svc, 'Warning', code === 'EADDRINUSE' ? 'PortConflict' : 'ListenFailed', `Cannot listen on ${this.host}:${d.port} for ${what}${portName}: ${reason}; retrying every ${Math.round(this.retryMs / 1000)}s`, COMPONENT);
+            this.opts.events.record(svc, 'Warning', code === 'EADDRINUSE' ? 'PortConflict' : 'ListenFailed', `Cannot listen on ${d.host}:${d.port} for ${what}${portName}: ${reason}; retrying every ${Math.round(this.retryMs / 1000)}s`, COMPONENT);
           }
           a.failing = reason;
         }
       }
     }
     if (current.size === 0) this.active.delete(key);
-    if (svc) this.writeIngress(svc, [...current.values()].some((a) => a.proxy.listening));
+    if (svc) this.writeIngress(svc, [...current.values()].some((a) => a.kind !== 'clusterIP' && a.proxy.listening));
     this.scheduleRetry(key, retry);
   }
 

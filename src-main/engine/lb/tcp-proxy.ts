@@ -43,6 +43,8 @@ export class TcpProxy {
     readonly host: string,
     readonly port: number,
     private readonly counters: ProxyCounters,
+    /** which clients are served (by remote address); default all */
+    private readonly accept: (remote: string) => boolean = () => true,
   ) {}
 
   /** Replace the backends (ready endpoints); connections in flight keep theirs. */
@@ -88,7 +90,7 @@ export class TcpProxy {
     this.track(client);
     client.on('error', () => client.destroy());
     const candidates = this.backends;
-    if (candidates.length === 0) {
+    if (candidates.length === 0 || !this.accept(client.remoteAddress ?? '')) {
       client.destroy();
       return;
     }

@@ -25,8 +25,11 @@ export interface TestEngineOptions {
   workloads?: boolean;
   /** reuse a state dir (engine restart tests); it is removed by stop() all the same */
   stateDir?: string;
-  /** further engine options (metrics interval, HPA sync period, pod traffic) */
-  engine?: Pick<EngineOptions, 'metrics' | 'hpaSyncMs' | 'podTraffic'>;
+  /**
+   * further engine options (metrics interval, HPA sync period, pod traffic, routable ClusterIPs). ClusterIPs
+   * are off unless asked for: engines of parallel tests must not put addresses on the host's lo.
+   */
+  engine?: Pick<EngineOptions, 'metrics' | 'hpaSyncMs' | 'podTraffic' | 'clusterIps'>;
 }
 
 export async function startTestEngine(opts: TestEngineOptions = {}): Promise<TestEngine> {
@@ -39,6 +42,7 @@ export async function startTestEngine(opts: TestEngineOptions = {}): Promise<Tes
     historySize: opts.historySize,
     runtime,
     workloads: opts.workloads ?? runtime !== false,
+    clusterIps: false,
     ...opts.engine,
   });
   const kubeconfig = join(stateDir, 'kubeconfig');

@@ -1,16 +1,21 @@
 /**
- * Services end to end on real Docker with real kubectl: a client pod reaches a 3-replica Deployment by every
- * DNS form of its Service name, the cluster DNS spreads connections evenly over ready pods and drops an
- * unready one at once, a NodePort Service answers on 127.0.0.1 through the host load balancer (which counts
- * per-pod traffic) and loses no request while a pod is deleted under load; bad input (a selector that
- * matches nothing, a targetPort name no container has, a taken NodePort) gets clear status and events.
+ * Services end to end on real Docker with real kubectl, with routable ClusterIPs (addresses on the host's lo,
+ * the load balancer listening on them): a client pod reaches a 3-replica Deployment on the Service port 80
+ * (pods listen on 8080) by every DNS form of its Service name and by $WEB_SERVICE_HOST:$WEB_SERVICE_PORT;
+ * connections spread evenly over ready pods, an unready one gets none, and in-cluster traffic is counted per
+ * pod. A NodePort Service answers on 127.0.0.1 and loses no request while a pod is deleted under load; bad
+ * input (a selector that matches nothing, a targetPort name no container has, a taken NodePort or ClusterIP
+ * port) gets clear status and events. Deleting a Service and stopping the engine take the addresses off lo.
+ * The fallback without routable ClusterIPs is in cluster-ip-fallback-e2e.test.ts.
  */
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
+import { addressLabel } from '../lb/cluster-ip-addresses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../object';
 import { eventually } from './harness';
 import { isPodReady, startRuntimeEngine, type RuntimeEngine } from './runtime-harness';
+import { CLIENT_GET, ipCommand, loAddresses } from './pod-client';
 import { TEST_IMAGE } from './test-images';
 
 interface EventView {
@@ -52,9 +57,9 @@ function serviceYaml(name: string, spec: Record<string, unknown>): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ name: 'http', port: 80, targetPort: 'http' }], ...spec } });
 }
 
-function hostGet(port: number, timeoutMs = 3000): Promise<string> {
+function hostGet(port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
+    const req = request({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
@@ -89,34 +94,10 @@ function counts(lines: string[]): Map<string, number> {
   return m;
 }
 
-/**
- * `get NAME`: resolve NAME as a libc resolver does with the pod's /etc/resolv.conf (fewer dots than ndots:
- * each search domain first, then the name as given), asking the cluster DNS for each candidate with busybox
- * nslookup, then fetch / from the answer on port 8080 with nc; prints the body's last line, NODNS or FAIL.
- * (The test image's static busybox cannot use libc name resolution: its wget crashes in glibc's NSS, and its
- * nslookup applies the search list only to names without a dot; so the search logic is spelled out here.)
- */
-const CLIENT_GET = `resolve() {
-  search=$(awk '/^search/{for(i=2;i<=NF;i++) printf "%s ", $i}' /etc/resolv.conf)
-  ndots=$(sed -n 's/.*ndots:\\([0-9]*\\).*/\\1/p' /etc/resolv.conf); ndots=\${ndots:-1}
-  dots=$(printf %s "$1" | tr -cd . | wc -c)
-  cands=""
-  if [ "$dots" -lt "$ndots" ]; then for d in $search; do cands="$cands $1.$d"; done; fi
-  for c in $cands $1.; do
-    ip=$(nslookup "$c" 2>/dev/null | awk '/^Name:/{n=1} n && /^Address/{print $2; exit}')
-    [ -n "$ip" ] && { echo "$ip"; return; }
-  done
-}
-get() {
-  ip=$(resolve "$1")
-  [ -n "$ip" ] || { echo NODNS; return; }
-  out=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 "$ip" 8080 | tail -n 1)
-  [ -n "$out" ] && echo "$out" || echo FAIL
-}`;
-
 describe('Services end to end (real Docker, real kubectl)', () => {
   let e: RuntimeEngine;
   let nodePort: number;
+  let stopped = false;
 
   const readyWebPods = async (): Promise<KubeObject[]> => (await e.json<{ items: KubeObject[] }>(['get', 'pods', '-l', 'app=web'])).items.filter(isPodReady);
   const podIp = (p: KubeObject): string => (p.status as { podIP?: string }).podIP ?? '';
@@ -126,14 +107,16 @@ describe('Services end to end (real Docker, real kubectl)', () => {
   };
   /** Run a shell script in the client pod; stdout lines. */
   const inClient = async (script: string): Promise<string[]> => (await e.ok(['exec', 'client', '--', 'sh', '-c', `${CLIENT_GET}\n${script}`])).split('\n').map((l) => l.trim()).filter(Boolean);
+  const clusterIpOf = async (name: string): Promise<string> => (await e.json<{ spec: { clusterIP: string } }>(['get', 'service', name])).spec.clusterIP;
+  const ourAddresses = async (): Promise<string[]> => (await loAddresses()).filter((a) => a.label === addressLabel(e.clusterId)).map((a) => a.ip).sort();
   const eventsOf = async (name: string): Promise<EventView[]> => (await e.json<{ items: EventView[] }>(['get', 'events'])).items.filter((ev) => ev.involvedObject.name === name);
 
   beforeAll(async () => {
-    e = await startRuntimeEngine();
+    e = await startRuntimeEngine({ engine: { clusterIps: true } });
     nodePort = await freeNodePort();
     await e.ok(['apply', '-f', '-'], webDeployment('web', 3));
-    // In-cluster clients get pod IPs from DNS (no kube-proxy), so the ClusterIP Service's port is the pods' port.
-    await e.ok(['apply', '-f', '-'], serviceYaml('web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] }));
+    // The ClusterIP is routable: port 80 is remapped to the pods' 8080 as kube-proxy does.
+    await e.ok(['apply', '-f', '-'], serviceYaml('web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }));
     await e.ok(['apply', '-f', '-'], serviceYaml('web-np', { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort }] }));
     await e.ok(['run', 'client', `--image=${TEST_IMAGE}`, '--restart=Never', '--', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']);
     await e.ok(['rollout', 'status', 'deploy/web', '--timeout=90s']);
@@ -141,7 +124,7 @@ describe('Services end to end (real Docker, real kubectl)', () => {
     await eventually(async () => (await endpointIps('web', 'addresses')).length === 3, 30_000, 200);
   }, 150_000);
   afterAll(async () => {
-    await e?.stop();
+    if (!stopped) await e?.stop();
   }, 60_000);
 
   it('starts the cluster DNS on the pod network and points pods at it', async () => {
@@ -149,29 +132,42 @@ describe('Services end to end (real Docker, real kubectl)', () => {
     const resolv = await inClient('cat /etc/resolv.conf');
     expect(resolv.join('\n')).toContain('search default.svc.cluster.local svc.cluster.local cluster.local');
     expect(resolv.join('\n')).toMatch(/ndots:5/);
+    expect(e.engine.clusterIps, 'ClusterIPs are not routable (see the engine log)').toBeDefined();
+    expect(await ourAddresses()).toContain(await clusterIpOf('web'));
   });
 
-  it('reaches the Service by every DNS form; unknown names fail', async () => {
+  it('reaches the Service on port 80 by every DNS form and by $WEB_SERVICE_HOST:$WEB_SERVICE_PORT; unknown names fail', async () => {
     const pods = new Set((await readyWebPods()).map((p) => p.metadata.name));
     for (const name of ['web', 'web.default', 'web.default.svc', 'web.default.svc.cluster.local']) {
-      const [body] = await inClient(`get ${name}`);
+      const [body] = await inClient(`get ${name} 80`);
       expect(pods.has(body), `${name} answered ${body}`).toBe(true);
     }
-    const ips = new Set((await readyWebPods()).map(podIp));
+    const clusterIp = await clusterIpOf('web');
+    expect(await inClient('echo "$WEB_SERVICE_HOST:$WEB_SERVICE_PORT"')).toEqual([`${clusterIp}:80`]);
+    const [viaEnv] = await inClient('fetch "$WEB_SERVICE_HOST" "$WEB_SERVICE_PORT"');
+    expect(pods.has(viaEnv), `$WEB_SERVICE_HOST:$WEB_SERVICE_PORT answered ${viaEnv}`).toBe(true);
+    // DNS answers the ClusterIP and only it, as in Kubernetes
     const lookup = await inClient('nslookup web.default.svc.cluster.local');
-    const answered = lookup.flatMap((l) => /^Address(?: \d+)?:\s*(\d+\.\d+\.\d+\.\d+)$/.exec(l)?.[1] ?? []).filter((ip) => ips.has(ip));
-    expect(answered.length).toBeGreaterThan(0);
+    const answered = lookup.flatMap((l) => /^Address(?: \d+)?:\s*(\d+\.\d+\.\d+\.\d+)$/.exec(l)?.[1] ?? []).filter((ip) => ip.startsWith('10.96.'));
+    expect(answered).toEqual([clusterIp]);
+    // the host reaches it too (its own connections come from the ClusterIP itself)
+    expect(await hostGet(80, 3000, clusterIp)).toMatch(/^web-/);
+    // the pods' own port is not the Service's: nothing listens on <clusterIP>:8080
+    expect(await inClient(`fetch ${clusterIp} 8080`)).toEqual(['FAIL']);
     const missing = await e.k(['exec', 'client', '--', 'nslookup', 'nope.default.svc.cluster.local']);
     expect(`${missing.stdout}${missing.stderr}`).toMatch(/NXDOMAIN|can't find|can't resolve/i);
   });
 
-  it('spreads 300 requests over the ready pods within ±30% of even, and an unready pod gets none of the next 100', async () => {
+  it('spreads 300 requests over the ready pods within ±30% of even, counts them per pod, and an unready pod gets none of the next 100', async () => {
+    const before = new Map((await readyWebPods()).map((p) => [p.metadata.name ?? '', e.engine.podTraffic.totals('default', p.metadata.name ?? '')?.requests ?? 0]));
     const lines = await inClient('for i in $(seq 300); do get web; done');
     expect(lines).toHaveLength(300);
     const byPod = counts(lines);
     expect(byPod.has('FAIL') || byPod.has('NODNS')).toBe(false);
     expect(byPod.size).toBe(3);
     for (const [pod, n] of byPod) expect(Math.abs(n - 100), `${pod} got ${n}`).toBeLessThanOrEqual(30);
+    // in-cluster traffic passes the load balancer now, so it is in the per-pod counters (HPA requests_per_second)
+    for (const [pod, n] of byPod) expect((e.engine.podTraffic.totals('default', pod)?.requests ?? 0) - (before.get(pod) ?? 0), pod).toBeGreaterThanOrEqual(n);
 
     const [victim] = await readyWebPods();
     const victimName = victim.metadata.name ?? '';
@@ -254,8 +250,10 @@ describe('Services end to end (real Docker, real kubectl)', () => {
     const slices = await e.json<{ items: Array<{ endpoints?: unknown[] }> }>(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=nothing']);
     expect(slices.items).toHaveLength(1);
     expect(slices.items[0].endpoints ?? []).toEqual([]);
-    // the name exists (NOERROR) but has no address while nothing is ready
-    expect(await inClient('get nothing')).toEqual(['NODNS']);
+    // the name answers its ClusterIP, which takes the connection and closes it: no ready backend
+    const clusterIp = await clusterIpOf('nothing');
+    expect(await inClient('resolve nothing')).toEqual([clusterIp]);
+    expect(await inClient('get nothing')).toEqual(['FAIL']);
     expect((await endpointIps('web', 'addresses')).length).toBe(3);
     const [body] = await inClient('get web');
     expect(body).toMatch(/^web-/);
@@ -288,5 +286,49 @@ describe('Services end to end (real Docker, real kubectl)', () => {
     // once the port is free the load balancer takes it (retried every 5 s)
     const body = await eventually(async () => hostGet(taken).catch(() => undefined), 20_000, 500);
     expect(body).toMatch(/^web-/);
+  });
+
+  it('a ClusterIP port already taken on the host is a PortConflict Warning; the address is used and left to its owner', async () => {
+    // an address nobody allocated in this engine, put on lo by the test (as another engine would)
+    const ip = `10.96.${200 + Math.floor(Math.random() * 50)}.${2 + Math.floor(Math.random() * 250)}`;
+    await ipCommand(['addr', 'add', `${ip}/32`, 'dev', 'lo', 'label', 'lo:sktestblk']);
+    const blocker: Server = createServer();
+    try {
+      await new Promise<void>((r) => blocker.listen(80, ip, () => r()));
+      await e.ok(['apply', '-f', '-'], serviceYaml('taken', { clusterIP: ip, selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }));
+      const warning = await eventually(async () => (await eventsOf('taken')).find((ev) => ev.reason === 'PortConflict'), 20_000, 200);
+      expect(warning.message).toContain(`Cannot listen on ${ip}:80 for clusterIP port 80 of port "http": address already in use`);
+      await new Promise<void>((r) => blocker.close(() => r()));
+      const body = await eventually(async () => {
+        const [b] = await inClient('get taken');
+        return /^web-/.test(b) ? b : undefined;
+      }, 20_000, 500);
+      expect(body).toMatch(/^web-/);
+      await e.ok(['delete', 'service', 'taken']);
+      await eventually(async () => (await inClient(`fetch ${ip} 80`))[0] === 'FAIL', 10_000, 200);
+      // not the engine's address: still there, still the test's
+      expect((await loAddresses()).find((a) => a.ip === ip)?.label).toBe('lo:sktestblk');
+    } finally {
+      if (blocker.listening) await new Promise<void>((r) => blocker.close(() => r()));
+      await ipCommand(['addr', 'del', `${ip}/32`, 'dev', 'lo']).catch(() => undefined);
+    }
+  });
+
+  it('deleting a Service takes its ClusterIP off lo', async () => {
+    await e.ok(['apply', '-f', '-'], serviceYaml('brief', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }));
+    const ip = await clusterIpOf('brief');
+    await eventually(async () => (await ourAddresses()).includes(ip), 10_000, 100);
+    expect(await inClient('get brief')).toEqual([expect.stringMatching(/^web-/)]);
+    await e.ok(['delete', 'service', 'brief']);
+    await eventually(async () => !(await ourAddresses()).includes(ip), 10_000, 100);
+    expect((await loAddresses()).map((a) => a.ip)).not.toContain(ip);
+  });
+
+  it('stopping the engine takes every address it added off lo', async () => {
+    const label = addressLabel(e.clusterId);
+    expect((await ourAddresses()).length).toBeGreaterThanOrEqual(3);
+    stopped = true;
+    await e.stop();
+    expect((await loAddresses()).filter((a) => a.label === label)).toEqual([]);
   });
 });
