@@ -160,5 +160,5 @@ describe('kill -9 of the engine in the middle of a rollout', () => {
     // stop cleanly (SIGTERM): pods keep running for the next engine; the test's afterAll removes them
     child.kill('SIGTERM');
     await new Promise((r) => child?.once('exit', r));
-  });
+  }, 300_000);
 });

@@ -119,7 +119,8 @@ export function deploymentYaml(name: string, o: { replicas?: number; image?: str
               image,
               command: ['sh', '-c', command],
               ...(o.env ? { env: [{ name: 'VERSION', value: o.env }] } : {}),
-              ...(o.readiness === false ? {} : { readinessProbe: { exec: { command: ['true'] }, periodSeconds: 1 } }),
+              // `true` cannot fail: a long timeout keeps a loaded machine's slow docker exec from flapping readiness
+              ...(o.readiness === false ? {} : { readinessProbe: { exec: { command: ['true'] }, periodSeconds: 1, timeoutSeconds: 10 } }),
             },
           ],
         },

@@ -16,7 +16,8 @@ function podImage(p: KubeObject): string {
   return (p.spec as { containers: Array<{ image: string }> }).containers[0]?.image ?? '';
 }
 
-describe('Deployments on Docker via kubectl', () => {
+// Each rollout waits on kubectl's own timeouts (60–90 s); on a loaded 2-core machine a test can need more than the default minute.
+describe('Deployments on Docker via kubectl', { timeout: 240_000 }, () => {
   let e: RuntimeEngine;
 
   beforeAll(async () => {
