@@ -8,41 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../object';
 import { addressLabel } from '../lb/cluster-ip-addresses';
 import { eventually } from './harness';
-import { CLIENT_GET, loAddresses } from './pod-client';
+import { CLIENT_GET, counts, loAddresses, webDeployment } from './pod-client';
 import { isPodReady, startRuntimeEngine, type RuntimeEngine } from './runtime-harness';
 import { TEST_IMAGE } from './test-images';
 
-const deployment = JSON.stringify({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'fb' },
-  spec: {
-    replicas: 2,
-    selector: { matchLabels: { app: 'fb' } },
-    template: {
-      metadata: { labels: { app: 'fb' } },
-      spec: {
-        terminationGracePeriodSeconds: 1,
-        containers: [
-          {
-            name: 'web',
-            image: TEST_IMAGE,
-            command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && touch /tmp/ready && exec httpd -f -p 8080 -h /www'],
-            ports: [{ name: 'http', containerPort: 8080 }],
-            readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
-          },
-        ],
-      },
-    },
-  },
-});
 const service = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'fb' }, spec: { selector: { app: 'fb' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
-
-function counts(lines: string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const l of lines) m.set(l, (m.get(l) ?? 0) + 1);
-  return m;
-}
 
 describe('Services without routable ClusterIPs (fallback)', () => {
   let e: RuntimeEngine;
@@ -51,7 +21,7 @@ describe('Services without routable ClusterIPs (fallback)', () => {
 
   beforeAll(async () => {
     e = await startRuntimeEngine({ engine: { clusterIps: false } });
-    await e.ok(['apply', '-f', '-'], deployment);
+    await e.ok(['apply', '-f', '-'], webDeployment('fb', 2));
     await e.ok(['apply', '-f', '-'], service);
     await e.ok(['run', 'client', `--image=${TEST_IMAGE}`, '--restart=Never', '--', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']);
     await e.ok(['rollout', 'status', 'deploy/fb', '--timeout=90s']);

@@ -3,6 +3,7 @@
  */
 import { execFile } from 'node:child_process';
 import { parseLoAddresses, type LoAddress } from '../lb/cluster-ip-addresses';
+import { TEST_IMAGE } from './test-images';
 
 /**
  * `resolve NAME`: the first A record for NAME as a libc resolver finds it with the pod's /etc/resolv.conf
@@ -45,4 +46,40 @@ export function ipCommand(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile('ip', args, (err, _stdout, stderr) => (err ? reject(new Error(`ip ${args.join(' ')}: ${String(stderr)}`)) : resolve()));
   });
+}
+
+export /** Pods that serve their own name over HTTP on the named port `http` (8080), ready while /tmp/ready exists. */
+function webDeployment(name: string, replicas: number): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [
+            {
+              name: 'web',
+              image: TEST_IMAGE,
+              command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && touch /tmp/ready && exec httpd -f -p 8080 -h /www'],
+              ports: [{ name: 'http', containerPort: 8080 }],
+              // one failure turns a pod unready at once; the long timeout keeps a loaded machine's slow docker exec from doing so
+              readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1, timeoutSeconds: 10 },
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
+/** How often each line occurs. */
+export function counts(lines: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const l of lines) m.set(l, (m.get(l) ?? 0) + 1);
+  return m;
 }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../object';
 import { eventually } from './harness';
 import { isPodReady, startRuntimeEngine, type RuntimeEngine } from './runtime-harness';
-import { CLIENT_GET, ipCommand, loAddresses } from './pod-client';
+import { CLIENT_GET, counts, ipCommand, loAddresses, webDeployment } from './pod-client';
 import { TEST_IMAGE } from './test-images';
 
 interface EventView {
@@ -23,34 +23,6 @@ interface EventView {
   reason: string;
   message: string;
   involvedObject: { kind: string; name: string };
-}
-
-/** Pods that serve their own name over HTTP on the named port `http` (8080), ready while /tmp/ready exists. */
-function webDeployment(name: string, replicas: number): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          containers: [
-            {
-              name: 'web',
-              image: TEST_IMAGE,
-              command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && touch /tmp/ready && exec httpd -f -p 8080 -h /www'],
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
-            },
-          ],
-        },
-      },
-    },
-  });
 }
 
 function serviceYaml(name: string, spec: Record<string, unknown>): string {
@@ -86,12 +58,6 @@ async function freeNodePort(): Promise<number> {
     }
   }
   throw new Error('no free node port');
-}
-
-function counts(lines: string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const l of lines) m.set(l, (m.get(l) ?? 0) + 1);
-  return m;
 }
 
 describe('Services end to end (real Docker, real kubectl)', () => {
