@@ -91,7 +91,7 @@ test.describe('services: open in browser', () => {
     await expect.poll(() => answers(url), { timeout: 10_000 }).toBe(false);
   });
 
-  test('closing the console stops its forwards; a pod without metrics API says so', async ({ console: page, context, server }) => {
+  test("closing the console stops its forwards; the pod panel charts CPU and memory from the engine's metrics API", async ({ console: page, context, server }) => {
     await applyYaml(page, HELLO);
     const other = await context.newPage();
     await other.goto(server.url);
@@ -106,11 +106,14 @@ test.describe('services: open in browser', () => {
     // The page's WebSocket is gone: the backend disposes its subscriptions, the forward among them.
     await expect.poll(() => answers(url), { timeout: 15_000 }).toBe(false);
 
-    // Pod usage: this engine serves no metrics.k8s.io, so the panel hides the charts and says why.
+    // Pod usage: the engine serves metrics.k8s.io (a running pod has usage from the engine's first stats sample of
+    // it), so the panel charts it. A cluster without the API is the sampler's unit test (pod-metrics-sampler.test.ts).
     await page.getByTestId('nav-pods').click();
     await page.getByTestId('table-body').locator('[data-testid^="row-hello-"]').first().click();
     await expect(page.getByTestId('pod-usage')).toBeVisible();
-    await expect(page.getByTestId('pod-usage-unavailable').or(page.getByTestId('pod-usage-cpu'))).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('pod-usage-cpu')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('pod-usage-memory')).toBeVisible();
+    await expect(page.getByTestId('pod-usage-unavailable')).toHaveCount(0);
     await shot(page, 'pod-usage');
   });
 });

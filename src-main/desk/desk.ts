@@ -49,7 +49,7 @@ export interface DeskOptions {
   retryMaxMs?: number;
   /** How long an informer outlives its last subscriber (default 60 s). */
   feedLingerMs?: number;
-  /** Pod metrics sampling (interval ~10 s, a ring of 30 points). */
+  /** Pod metrics sampling (interval 5 s, a ring of 60 points). */
   podMetrics?: SamplerOptions;
 }
 

@@ -8,7 +8,7 @@ export type PodMetricsState =
   | { status: 'unavailable'; reason: string }
   | { status: 'error'; message: string };
 
-/** The desk's PodMetrics ring for a namespace, keyed "namespace/name"; updated after every sample (~10 s). */
+/** The desk's PodMetrics ring for a namespace, keyed "namespace/name"; updated after every sample (~5 s). */
 export function usePodMetrics(context: string | null, namespace: string | null): PodMetricsState {
   const [state, setState] = useState<PodMetricsState>({ status: 'loading' });
   useEffect(() => {

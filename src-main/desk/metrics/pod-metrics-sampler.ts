@@ -8,9 +8,12 @@ import { UsageHistory } from './usage-history';
 export const POD_METRICS_GROUP = '/apis/metrics.k8s.io/v1beta1';
 
 export interface SamplerOptions {
-  /** Default 10 s (metrics-server itself refreshes every 15 s). */
+  /**
+   * Default 5 s: the local engine refreshes every 5 s, so a new pod's usage shows within seconds; against
+   * metrics-server (refreshing every 15-60 s) a repeated measurement is one point, not a new one.
+   */
   intervalMs?: number;
-  /** Points kept per pod; default 30 (five minutes at 10 s). */
+  /** Points kept per pod; default 60 (five minutes at 5 s). */
   capacity?: number;
   now?: () => number;
 }
@@ -41,11 +44,11 @@ export class PodMetricsSampler {
     private readonly namespace: string | undefined,
     private readonly options: SamplerOptions = {},
   ) {
-    this.history = new UsageHistory(options.capacity ?? 30);
+    this.history = new UsageHistory(options.capacity ?? 60);
   }
 
   get intervalMs(): number {
-    return this.options.intervalMs ?? 10_000;
+    return this.options.intervalMs ?? 5_000;
   }
 
   get subscriberCount(): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuCoresBetween, parseDockerStats } from './docker-stats';
+import { cpuCoresBetween, parseDockerStats, parsePreviousDockerStats } from './docker-stats';
 
 const v2 = {
   read: '2026-01-01T00:00:10.123456789Z',
@@ -21,6 +21,23 @@ describe('parseDockerStats', () => {
     expect(parseDockerStats('nope', 0)).toBeUndefined();
     expect(parseDockerStats({ cpu_stats: {} }, 0)).toBeUndefined();
     expect(parseDockerStats({ read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 } }, memory_stats: {} }, 0)).toBeUndefined();
+  });
+});
+
+describe('parsePreviousDockerStats', () => {
+  it("reads Docker's reading of a second before (precpu_stats at preread) with the same working set", () => {
+    const body = { ...v2, preread: '2026-01-01T00:00:09.120000000Z', precpu_stats: { cpu_usage: { total_usage: 4_500_000_000 } } };
+    const before = parsePreviousDockerStats(body);
+    expect(before).toEqual({ cpuUsageNanos: 4.5e9, memoryWorkingSetBytes: 8 * 1024 * 1024, timestampMs: Date.parse('2026-01-01T00:00:09.120Z') });
+    const now = parseDockerStats(body, 0);
+    expect(before && now ? cpuCoresBetween(before, now) : undefined).toBeCloseTo(0.5 / 1.003);
+  });
+
+  it('has none in a one-shot answer (zero preread) or a body that is not stats', () => {
+    expect(parsePreviousDockerStats({ ...v2, preread: '0001-01-01T00:00:00Z', precpu_stats: { cpu_usage: { total_usage: 0 } } })).toBeUndefined();
+    expect(parsePreviousDockerStats(v2)).toBeUndefined();
+    expect(parsePreviousDockerStats({ preread: '2026-01-01T00:00:09Z', precpu_stats: { cpu_usage: { total_usage: 1 } } })).toBeUndefined();
+    expect(parsePreviousDockerStats(null)).toBeUndefined();
   });
 });
 

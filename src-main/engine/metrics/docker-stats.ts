@@ -51,3 +51,19 @@ export function cpuCoresBetween(prev: ContainerSample, next: ContainerSample): n
   if (dCpu < 0) return undefined;
   return dCpu / (dtMs * 1e6);
 }
+
+/**
+ * The reading Docker took about a second before, from the same body (`precpu_stats` and `preread`): without
+ * `one-shot`, `stats?stream=false` waits for a second collection so that one answer already makes an interval.
+ * Undefined when the body has none (a one-shot answer, or a container that has just started).
+ */
+export function parsePreviousDockerStats(raw: unknown): ContainerSample | undefined {
+  const o = asObject(raw);
+  if (!o) return undefined;
+  const total = asNumber(asObject(asObject(o.precpu_stats)?.cpu_usage)?.total_usage);
+  const read = parseReadTime(o.preread);
+  if (total === undefined || read === undefined) return undefined;
+  const current = parseDockerStats(raw, read);
+  if (!current) return undefined;
+  return { cpuUsageNanos: total, memoryWorkingSetBytes: current.memoryWorkingSetBytes, timestampMs: read };
+}

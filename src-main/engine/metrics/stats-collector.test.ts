@@ -9,10 +9,12 @@ interface FakeContainer {
   role: string;
   cpuNanos: number;
   memory: number;
+  /** CPU time a second before each reading: what Docker answers as precpu_stats when not asked for one-shot */
+  cpuNanosSecondBefore?: number;
 }
 
 /** A scripted Docker: each container's counters and the clock advance between samples. */
-function fakeDocker(containers: FakeContainer[], clock: { t: number }, calls: { inFlight: number; max: number }): StatsDocker {
+function fakeDocker(containers: FakeContainer[], clock: { t: number }, calls: { inFlight: number; max: number; oneShot?: Map<string, boolean[]> }): StatsDocker {
   return {
     listContainers: (async (opts: { filters: string }) => {
       expect(JSON.parse(opts.filters)).toEqual({ label: [`${LABEL_CLUSTER}=c1`] });
@@ -22,21 +24,25 @@ function fakeDocker(containers: FakeContainer[], clock: { t: number }, calls: { 
       }));
     }) as unknown as StatsDocker['listContainers'],
     getContainer: ((id: string) => ({
-      stats: async () => {
+      stats: async (opts: { stream: boolean; 'one-shot': boolean }) => {
+        expect(opts.stream).toBe(false);
+        calls.oneShot?.set(id, [...(calls.oneShot.get(id) ?? []), opts['one-shot']]);
         calls.inFlight++;
         calls.max = Math.max(calls.max, calls.inFlight);
         await new Promise((r) => setTimeout(r, 2));
         calls.inFlight--;
         const c = containers.find((x) => x.id === id);
         if (!c) throw new Error('no such container');
-        return { read: new Date(clock.t).toISOString(), cpu_stats: { cpu_usage: { total_usage: c.cpuNanos } }, memory_stats: { usage: c.memory, stats: { inactive_file: 0 } } };
+        const body = { read: new Date(clock.t).toISOString(), cpu_stats: { cpu_usage: { total_usage: c.cpuNanos } }, memory_stats: { usage: c.memory, stats: { inactive_file: 0 } } };
+        if (opts['one-shot'] || c.cpuNanosSecondBefore === undefined) return body;
+        return { ...body, preread: new Date(clock.t - 1000).toISOString(), precpu_stats: { cpu_usage: { total_usage: c.cpuNanosSecondBefore } } };
       },
     })) as unknown as StatsDocker['getContainer'],
   };
 }
 
 describe('StatsCollector', () => {
-  it('reports pods from their second sample: CPU as cores between samples, app containers only; the node sums all', async () => {
+  it("without Docker's previous reading, reports pods from their second sample: CPU as cores between samples, app containers only; the node sums all", async () => {
     const clock = { t: 1_000_000 };
     const containers: FakeContainer[] = [
       { id: 's1', pod: 'a', container: 'POD', role: 'sandbox', cpuNanos: 0, memory: 1024 },
@@ -76,6 +82,31 @@ describe('StatsCollector', () => {
     await c.sample();
     expect(c.podUsage('ns', 'a')).toBeUndefined();
     expect(c.podUsage('ns', 'b')).toBeDefined();
+  });
+
+  it("reports a new container from its first sample with Docker's reading of a second before, then asks one-shot", async () => {
+    const clock = { t: 5_000_000 };
+    const containers: FakeContainer[] = [
+      { id: 's1', pod: 'a', container: 'POD', role: 'sandbox', cpuNanos: 1e6, cpuNanosSecondBefore: 1e6, memory: 10 },
+      { id: 'a1', pod: 'a', container: 'web', role: 'app', cpuNanos: 9e8, cpuNanosSecondBefore: 6e8, memory: 100 },
+    ];
+    const calls = { inFlight: 0, max: 0, oneShot: new Map<string, boolean[]>() };
+    const c = new StatsCollector({ docker: fakeDocker(containers, clock, calls), clusterId: 'c1', clock: { now: () => clock.t, setTimeout: () => 0, clearTimeout: () => undefined } });
+    await c.sample();
+    expect(c.podUsage('ns', 'a')).toMatchObject({ windowMs: 1000, memoryBytes: 100 });
+    expect(c.podUsage('ns', 'a')?.cpuCores).toBeCloseTo(0.3);
+    expect(c.nodeUsage()?.cpuCores).toBeCloseTo(0.3);
+
+    // the second round uses our own previous sample (one-shot): 0.5 core over 5 s
+    clock.t += 5000;
+    containers[1].cpuNanos += 2.5e9;
+    containers[1].cpuNanosSecondBefore = 0; // would give a wrong rate if it were still read
+    await c.sample();
+    expect(c.podUsage('ns', 'a')?.windowMs).toBe(5000);
+    expect(c.podUsage('ns', 'a')?.cpuCores).toBeCloseTo(0.5);
+    expect(calls.oneShot.get('a1')).toEqual([false, true]);
+    expect(calls.oneShot.get('s1')).toEqual([false, true]);
+    expect(c.podHistory('ns', 'a')).toHaveLength(2);
   });
 
   it('keeps only historyMs of points', async () => {

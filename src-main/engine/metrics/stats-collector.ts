@@ -1,14 +1,15 @@
 /**
  * Samples CPU and memory of every container of this engine from Docker's stats every few seconds, with
  * bounded concurrency, and keeps a few minutes of per-pod and node history in memory. CPU is a rate between
- * two of our own samples (like metrics-server between two kubelet scrapes), so a new container has usage
- * from its second sample on. The node's usage is the sum over every container of this engine, sandboxes
+ * two readings (like metrics-server between two kubelet scrapes): for a container seen before, our previous
+ * sample; for a new one, the reading Docker took a second earlier, so a new container has usage from its
+ * first sample on. The node's usage is the sum over every container of this engine, sandboxes
  * included: what the pods of this node use.
  */
 import type Docker from 'dockerode';
 import { realClock, type Clock } from '../controllers/work-queue';
 import { LABEL_CLUSTER, LABEL_CONTAINER_NAME, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, LABEL_ROLE } from '../kubelet/labels';
-import { cpuCoresBetween, parseDockerStats, type ContainerSample } from './docker-stats';
+import { cpuCoresBetween, parseDockerStats, parsePreviousDockerStats, type ContainerSample } from './docker-stats';
 
 /** Usage of one container over the last interval. */
 export interface ContainerUsage {
@@ -156,14 +157,19 @@ export class StatsCollector implements PodMetricsSource {
         const podUid = labels[LABEL_POD_UID];
         if (!podUid) continue;
         seen.add(info.Id);
+        // A container seen for the first time is asked without one-shot: Docker then answers its previous reading
+        // too (precpu_stats), so a new pod has usage from its first sample, not its second (it costs the same
+        // ~1 s: Docker reads the counters on its own 1 s tick either way).
+        const prev = this.containers.get(info.Id);
         let raw: unknown;
         try {
-          raw = await this.opts.docker.getContainer(info.Id).stats({ stream: false, 'one-shot': true });
+          raw = await this.opts.docker.getContainer(info.Id).stats({ stream: false, 'one-shot': prev !== undefined });
         } catch {
           continue; // gone between list and stats
         }
         const sample = parseDockerStats(raw, this.clock.now());
         if (!sample) continue;
+        const before = prev?.sample ?? parsePreviousDockerStats(raw);
         const tracked: TrackedContainer = {
           sample,
           podUid,
@@ -172,10 +178,9 @@ export class StatsCollector implements PodMetricsSource {
           container: labels[LABEL_CONTAINER_NAME] ?? '',
           role: labels[LABEL_ROLE] ?? 'app',
         };
-        const prev = this.containers.get(info.Id);
         this.containers.set(info.Id, tracked);
-        const cpu = prev ? cpuCoresBetween(prev.sample, sample) : undefined;
-        if (prev && cpu !== undefined) rates.set(info.Id, { tracked, cpuCores: cpu, windowMs: sample.timestampMs - prev.sample.timestampMs });
+        const cpu = before ? cpuCoresBetween(before, sample) : undefined;
+        if (before && cpu !== undefined) rates.set(info.Id, { tracked, cpuCores: cpu, windowMs: sample.timestampMs - before.timestampMs });
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, Math.max(1, list.length)) }, () => worker()));
