@@ -23,6 +23,7 @@ import { clusterIpClientFilter } from './lb/cluster-ip-clients';
 import { ClusterIpAddresses } from './lb/cluster-ip-addresses';
 import { ServiceLoadBalancer } from './lb/service-load-balancer';
 import { customMetricsApi, metricsApi } from './metrics/metrics-api';
+import { metricsHistoryApi } from './metrics/metrics-history-api';
 import { NO_POD_TRAFFIC, type PodTraffic } from './metrics/pod-traffic';
 import { StatsCollector } from './metrics/stats-collector';
 import { createPodStreams, type PodStreams } from './kubelet/streams';
@@ -200,7 +201,10 @@ export class Engine {
       endpoints?.start();
       const podTraffic = opts.podTraffic ?? lb ?? NO_POD_TRAFFIC;
       const extensions = [customMetricsApi({ service, traffic: podTraffic })];
-      if (stats) extensions.unshift(metricsApi({ service, source: stats, nodeName: (runtime && runtime.nodeName) ?? 'skiff' }));
+      if (stats) {
+        const nodeName = (runtime && runtime.nodeName) ?? 'skiff';
+        extensions.unshift(metricsApi({ service, source: stats, nodeName }), metricsHistoryApi({ service, source: stats, nodeName }));
+      }
       if (opts.workloads !== false) {
         const hpa = new HorizontalPodAutoscalerController(service, { events, metrics: stats, traffic: podTraffic, syncMs: opts.hpaSyncMs });
         hpa.start();

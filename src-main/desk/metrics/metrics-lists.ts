@@ -42,6 +42,39 @@ export function parsePodMetricsList(body: unknown): PodUsage[] {
   return out;
 }
 
+/** One pod's recent usage from a metrics.skiff.dev PodMetricsHistory: its points, oldest first. */
+export interface PodUsageHistory {
+  namespace: string;
+  name: string;
+  points: Array<{ timestamp: number; cpuMillicores: number; memoryBytes: number }>;
+}
+
+/**
+ * Reads the local engine's metrics.skiff.dev/v1alpha1 PodMetricsHistoryList (`items[].points[].{timestamp,
+ * usage}`; usage as in PodMetrics). Points without a parsable timestamp or usage are skipped, and so are items
+ * left with none.
+ */
+export function parsePodMetricsHistoryList(body: unknown): PodUsageHistory[] {
+  const out: PodUsageHistory[] = [];
+  for (const item of list(record(body).items).map(record)) {
+    const meta = record(item.metadata);
+    const name = text(meta.name);
+    const namespace = text(meta.namespace);
+    if (name === null || namespace === null) continue;
+    const points: PodUsageHistory['points'] = [];
+    for (const p of list(item.points).map(record)) {
+      const time = Date.parse(text(p.timestamp) ?? '');
+      const usage = record(p.usage);
+      const cpu = cpuMillicores(usage.cpu);
+      const memory = memoryBytes(usage.memory);
+      if (!Number.isFinite(time) || (cpu === null && memory === null)) continue;
+      points.push({ timestamp: time, cpuMillicores: cpu ?? 0, memoryBytes: memory ?? 0 });
+    }
+    if (points.length > 0) out.push({ namespace, name, points });
+  }
+  return out;
+}
+
 /** One value of a custom.metrics.k8s.io MetricValueList item. */
 export interface MetricValue {
   kind: string | null;

@@ -2,10 +2,12 @@ import type { PodMetricsEvent } from '../../contract/observability';
 import { toClusterError } from '../cluster-error';
 import type { ContextClient } from '../context-registry';
 import { KubeHttpError, kubeRequest } from '../kube-http';
-import { parsePodMetricsList } from './metrics-lists';
+import { parsePodMetricsHistoryList, parsePodMetricsList } from './metrics-lists';
 import { UsageHistory } from './usage-history';
 
 export const POD_METRICS_GROUP = '/apis/metrics.k8s.io/v1beta1';
+/** The local engine's own history of the same samples (metrics-history-api.ts); other clusters serve none. */
+export const POD_METRICS_HISTORY_GROUP = '/apis/metrics.skiff.dev/v1alpha1';
 
 export interface SamplerOptions {
   /**
@@ -38,6 +40,7 @@ export class PodMetricsSampler {
   private last: PodMetricsEvent | null = null;
   private running = false;
   private stopped = false;
+  private seeded = false;
 
   constructor(
     private readonly client: ContextClient,
@@ -80,8 +83,9 @@ export class PodMetricsSampler {
     if (this.running || this.stopped) return;
     this.running = true;
     try {
-      const path = this.namespace === undefined ? `${POD_METRICS_GROUP}/pods` : `${POD_METRICS_GROUP}/namespaces/${this.namespace}/pods`;
-      const body = await kubeRequest(this.client.config, { method: 'GET', path, timeoutMs: Math.max(1000, this.intervalMs) });
+      const pods = this.namespace === undefined ? '/pods' : `/namespaces/${this.namespace}/pods`;
+      if (!this.seeded) await this.seed(pods);
+      const body = await kubeRequest(this.client.config, { method: 'GET', path: `${POD_METRICS_GROUP}${pods}`, timeoutMs: Math.max(1000, this.intervalMs) });
       this.history.record(parsePodMetricsList(body), (this.options.now ?? Date.now)());
       this.publish({ type: 'samples', intervalMs: this.intervalMs, pods: this.history.series() });
     } catch (error) {
@@ -89,6 +93,20 @@ export class PodMetricsSampler {
       this.publish(reason !== null ? { type: 'unavailable', reason } : { type: 'error', error: toClusterError(error, this.client.server) });
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * Once per sampler: the minutes of history the cluster kept, where it keeps any (the local engine), so the
+   * charts open with them. Anything but a usable answer (404 on other clusters, an error) is no history.
+   */
+  private async seed(pods: string): Promise<void> {
+    this.seeded = true;
+    try {
+      const body = await kubeRequest(this.client.config, { method: 'GET', path: `${POD_METRICS_HISTORY_GROUP}${pods}`, timeoutMs: Math.max(1000, this.intervalMs) });
+      this.history.seed(parsePodMetricsHistoryList(body));
+    } catch {
+      // no history: the charts fill from the live samples
     }
   }
 

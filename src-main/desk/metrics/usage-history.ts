@@ -1,5 +1,5 @@
 import type { PodUsageSeries, UsagePoint } from '../../contract/observability';
-import type { PodUsage } from './metrics-lists';
+import type { PodUsage, PodUsageHistory } from './metrics-lists';
 
 /**
  * The recent usage of every pod of one sampler: at most `capacity` points per pod (a few minutes at one
@@ -35,6 +35,24 @@ export class UsageHistory {
     for (const [key, pod] of this.pods) {
       if (seen.has(key)) continue;
       if (++pod.missed >= this.capacity) this.pods.delete(key);
+    }
+  }
+
+  /**
+   * Fills pods that have no points yet from a history the cluster kept (oldest first; the newest `capacity`
+   * points are kept). Pods already sampled keep what they have: live samples are never rewritten.
+   */
+  seed(histories: readonly PodUsageHistory[]): void {
+    for (const h of histories) {
+      const key = `${h.namespace}/${h.name}`;
+      if ((this.pods.get(key)?.points.length ?? 0) > 0) continue;
+      const points: UsagePoint[] = [];
+      for (const p of [...h.points].sort((a, b) => a.timestamp - b.timestamp)) {
+        if (points.length > 0 && points[points.length - 1].t === p.timestamp) continue;
+        points.push({ t: p.timestamp, cpuMillicores: p.cpuMillicores, memoryBytes: p.memoryBytes });
+      }
+      if (points.length === 0) continue;
+      this.pods.set(key, { namespace: h.namespace, name: h.name, points: points.slice(-this.capacity), missed: 0 });
     }
   }
 
