@@ -5,7 +5,9 @@
 // two) and a keep-alive Node HTTP server running in a container (the host's node binary and libraries mounted
 // read-only with hostPath: no registry needed); time from Service creation to the first answer on the node
 // port; and the cluster DNS's query latency (host → the DNS on the pod network's gateway). Rounds alternate
-// direct / load balancer to share the machine's noise.
+// direct / load balancer to share the machine's noise. The same comparison from inside the cluster: wrk in a
+// client pod (the host's wrk binary and libraries mounted read-only, as for node) against the Service's
+// ClusterIP (the engine's load balancer listening on it) and against the pod IP, for the keep-alive backend.
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -16,6 +18,8 @@ import { engineClient, fmt, importTs, percentile, printTable, sh, startEnginePro
 
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 const WRK = process.env.WRK ?? 'wrk';
+// the wrk binary mounted into the client pod (a path: the host's wrk)
+const WRK_PATH = process.env.WRK_PATH ?? '/usr/bin/wrk';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -64,6 +68,35 @@ function deployment(name, image, variant) {
   });
 }
 
+/** A pod that runs the host's wrk against in-cluster addresses (no registry: binaries mounted read-only). */
+function wrkClientPod(image) {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'bench-client' },
+    spec: {
+      terminationGracePeriodSeconds: 0,
+      containers: [
+        {
+          name: 'client',
+          image,
+          command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
+          volumeMounts: [
+            { name: 'wrk', mountPath: '/wrk', readOnly: true },
+            { name: 'lib', mountPath: '/lib', readOnly: true },
+            { name: 'lib64', mountPath: '/lib64', readOnly: true },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'wrk', hostPath: { path: realpathSync(WRK_PATH), type: 'File' } },
+        { name: 'lib', hostPath: { path: realpathSync('/lib'), type: 'Directory' } },
+        { name: 'lib64', hostPath: { path: realpathSync('/lib64'), type: 'Directory' } },
+      ],
+    },
+  });
+}
+
 function service(name) {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type: 'NodePort', selector: { app: name }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] } };
 }
@@ -93,8 +126,9 @@ function toMs(text) {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-async function runWrk(url) {
-  const out = await sh(WRK, ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url]);
+async function runWrk(url, inPod) {
+  const args = ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url];
+  const out = inPod ? await sh(KUBECTL, ['exec', 'bench-client', '--', '/wrk', ...args], inPod) : await sh(WRK, args);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const p50 = toMs(/\n\s+50%\s+(\S+)/.exec(out)?.[1] ?? '');
   const p99 = toMs(/\n\s+99%\s+(\S+)/.exec(out)?.[1] ?? '');
@@ -147,7 +181,10 @@ async function main() {
       writeFileSync(join(stateDir, `${v}.json`), deployment(`bench-${v}`, TEST_IMAGE, v));
       await sh(KUBECTL, ['apply', '-f', join(stateDir, `${v}.json`)], kenv);
     }
+    writeFileSync(join(stateDir, 'client.json'), wrkClientPod(TEST_IMAGE));
+    await sh(KUBECTL, ['apply', '-f', join(stateDir, 'client.json')], kenv);
     for (const v of variants) await sh(KUBECTL, ['rollout', 'status', `deploy/bench-${v}`, '--timeout=120s'], kenv);
+    await sh(KUBECTL, ['wait', '--for=condition=Ready', 'pod/bench-client', '--timeout=120s'], kenv);
     const podIPs = {};
     for (const v of variants) podIPs[v] = JSON.parse(await sh(KUBECTL, ['get', 'pods', '-l', `app=bench-${v}`, '-o', 'json'], kenv)).items[0].status.podIP;
 
@@ -188,6 +225,21 @@ async function main() {
         loadBalancer: { runs: viaLb, rps: median(viaLb, 'rps'), p50: median(viaLb, 'p50'), p99: median(viaLb, 'p99') },
       };
     }
+
+    // In the cluster: client pod → ClusterIP (the load balancer on the Service's address) vs → the pod IP.
+    const clusterIp = JSON.parse(await sh(KUBECTL, ['get', 'service', 'bench-node', '-o', 'json'], kenv)).spec.clusterIP;
+    await runWrk(`http://${clusterIp}:8080/`, kenv); // warm-up; fails when ClusterIPs are not routable here
+    const direct = [];
+    const viaClusterIp = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      direct.push(await runWrk(`http://${podIPs.node}:8080/`, kenv));
+      viaClusterIp.push(await runWrk(`http://${clusterIp}:8080/`, kenv));
+    }
+    results.inCluster = {
+      clusterIp,
+      direct: { runs: direct, rps: median(direct, 'rps'), p50: median(direct, 'p50'), p99: median(direct, 'p99') },
+      loadBalancer: { runs: viaClusterIp, rps: median(viaClusterIp, 'rps'), p50: median(viaClusterIp, 'p50'), p99: median(viaClusterIp, 'p99') },
+    };
   } finally {
     engine?.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
@@ -205,13 +257,17 @@ async function main() {
   const r = results;
   const rows = [];
   const label = { httpd: 'busybox httpd, new connection per request', node: 'Node http, keep-alive' };
-  for (const v of ['httpd', 'node']) {
-    const x = r[v];
+  const sources = [
+    ['httpd', r.httpd, label.httpd],
+    ['node', r.node, label.node],
+    ['inCluster', r.inCluster, 'pod → ClusterIP, Node http keep-alive'],
+  ];
+  for (const [, x, name] of sources) {
     const ratio = x.loadBalancer.rps / x.direct.rps;
     const extraP99 = x.loadBalancer.p99 - x.direct.p99;
-    rows.push([`${label[v]}: requests/s (wrk -c${CONNECTIONS}, median of ${ROUNDS}×${SECONDS} s)`, fmt(x.loadBalancer.rps, 0), fmt(x.direct.rps, 0), '≥ 0.8× direct', `${ratio >= 0.8 ? 'yes' : 'no'} (${ratio.toFixed(2)}×)`]);
-    rows.push([`${label[v]}: latency p50`, `${fmt(x.loadBalancer.p50, 2)} ms`, `${fmt(x.direct.p50, 2)} ms`, '—', '—']);
-    rows.push([`${label[v]}: latency p99`, `${fmt(x.loadBalancer.p99, 2)} ms`, `${fmt(x.direct.p99, 2)} ms`, '≤ direct + 1 ms', `${extraP99 <= 1 ? 'yes' : 'no'} (${extraP99 >= 0 ? '+' : ''}${fmt(extraP99, 2)} ms)`]);
+    rows.push([`${name}: requests/s (wrk -c${CONNECTIONS}, median of ${ROUNDS}×${SECONDS} s)`, fmt(x.loadBalancer.rps, 0), fmt(x.direct.rps, 0), '≥ 0.8× direct', `${ratio >= 0.8 ? 'yes' : 'no'} (${ratio.toFixed(2)}×)`]);
+    rows.push([`${name}: latency p50`, `${fmt(x.loadBalancer.p50, 2)} ms`, `${fmt(x.direct.p50, 2)} ms`, '—', '—']);
+    rows.push([`${name}: latency p99`, `${fmt(x.loadBalancer.p99, 2)} ms`, `${fmt(x.direct.p99, 2)} ms`, '≤ direct + 1 ms', `${extraP99 <= 1 ? 'yes' : 'no'} (${extraP99 >= 0 ? '+' : ''}${fmt(extraP99, 2)} ms)`]);
   }
   rows.push(['Service created → first answer on 127.0.0.1:nodePort', `${fmt(r.serviceToFirstAnswerMs)} ms`, '—', '—', '—']);
   rows.push([`cluster DNS A query p50 / p99 (n=${r.dns.n ?? 0}, host → ${r.dns.server})`, `${fmt(r.dns.p50, 3)} / ${fmt(r.dns.p99, 3)} ms`, '—', '—', r.dns.failures ? `${r.dns.failures} failed` : '—']);
