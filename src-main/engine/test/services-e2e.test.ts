@@ -8,14 +8,13 @@
  * port) gets clear status and events. Deleting a Service and stopping the engine take the addresses off lo.
  * The fallback without routable ClusterIPs is in cluster-ip-fallback-e2e.test.ts.
  */
-import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { addressLabel } from '../lb/cluster-ip-addresses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../object';
 import { eventually } from './harness';
 import { isPodReady, startRuntimeEngine, type RuntimeEngine } from './runtime-harness';
-import { CLIENT_GET, counts, ipCommand, loAddresses, webDeployment } from './pod-client';
+import { CLIENT_GET, counts, freeNodePort, hostGet, ipCommand, loAddresses, webDeployment } from './pod-client';
 import { TEST_IMAGE } from './test-images';
 
 interface EventView {
@@ -27,37 +26,6 @@ interface EventView {
 
 function serviceYaml(name: string, spec: Record<string, unknown>): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ name: 'http', port: 80, targetPort: 'http' }], ...spec } });
-}
-
-function hostGet(port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`HTTP ${res.statusCode}`))));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function freeNodePort(): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const port = 30000 + Math.floor(Math.random() * 2700);
-    const s = createServer();
-    const ok = await new Promise<boolean>((resolve) => {
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    if (ok) {
-      await new Promise<void>((r) => s.close(() => r()));
-      return port;
-    }
-  }
-  throw new Error('no free node port');
 }
 
 describe('Services end to end (real Docker, real kubectl)', () => {
