@@ -18,7 +18,7 @@ import type { StoreEvent } from '../store/sqlite-store';
 import { Controller } from './controller-base';
 import { isGoneOrConflict, requireType, type ControllerOptions } from './controller-options';
 import { averageValueReplicas, DEFAULT_CALCULATOR_CONFIG, resourceUtilizationReplicas, type CalculatorConfig, type HpaPod, type HpaPodMetric } from './hpa-replica-calculator';
-import { emptyMemory, normalizeWithBehavior, normalizeWithoutBehavior, recordScaleEvent, type ConditionView, type HpaMemory, type ScalingRules } from './hpa-normalize';
+import { initialMemory, normalizeWithBehavior, normalizeWithoutBehavior, recordScaleEvent, type ConditionView, type HpaMemory, type ScalingRules } from './hpa-normalize';
 import { formatTime, objectKey, parseTime, RESOURCE_PODS, splitKey } from './object-source';
 
 const COMPONENT = 'horizontal-pod-autoscaler';
@@ -156,7 +156,7 @@ export class HorizontalPodAutoscalerController extends Controller {
     let rescaleReason = '';
     let metricStatuses: JsonObject[] = asArray(original.currentMetrics)?.filter((x): x is JsonObject => asObject(x) !== undefined) ?? [];
     const behavior = asObject(spec.behavior);
-    const memory = this.memory.get(key) ?? emptyMemory();
+    const memory = this.memory.get(key) ?? initialMemory(currentReplicas, nowMs);
     this.memory.set(key, memory);
     const downscaleWindowSeconds = (this.opts.downscaleStabilizationMs ?? 300_000) / 1000;
     const behaviorRules = behavior ? { scaleUp: rules(behavior.scaleUp, 0), scaleDown: rules(behavior.scaleDown, downscaleWindowSeconds) } : undefined;

@@ -34,6 +34,15 @@ export function emptyMemory(): HpaMemory {
   return { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] };
 }
 
+/**
+ * recordInitialRecommendation: an HPA seen for the first time (new, or after the engine restarted and lost
+ * its memory) starts with the target's current count as a recommendation, so the stabilization window has
+ * to pass before it scales down from there.
+ */
+export function initialMemory(currentReplicas: number, now: number): HpaMemory {
+  return { recommendations: [{ replicas: currentReplicas, timestampMs: now }], scaleUpEvents: [], scaleDownEvents: [] };
+}
+
 export interface ConditionView {
   status: 'True' | 'False';
   reason: string;

@@ -1,12 +1,15 @@
 /**
  * Pod and node metrics end to end: real Docker stats, the engine's metrics.k8s.io, real `kubectl top` (the
- * oldest and newest pinned kubectl). A pod that starts burning CPU when told to proves the numbers move.
+ * oldest and newest pinned kubectl). A pod that burns CPU while told to proves the numbers move, for the pod
+ * and for the node, up and back down; a pod that allocates and frees memory moves its memory and the node's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, kubectl, kubectlBinaries } from './harness';
 import { startRuntimeEngine, type RuntimeEngine } from './runtime-harness';
 
 const SAMPLE_MS = 500;
+const MI = 1024 * 1024;
+const HOG_BYTES = 96 * MI;
 
 function podYaml(name: string, command: string, app = name): string {
   return JSON.stringify({
@@ -33,6 +36,15 @@ function topCpu(out: string): Map<string, number> {
   return rows;
 }
 
+/** A kubectl top quantity: "250m"/"2" cores → millicores; "12Mi"/"3Gi"/"800Ki" → bytes. */
+function topQuantity(q: string): number {
+  const units: Record<string, number> = { m: 1, Ki: 1024, Mi: MI, Gi: 1024 * MI };
+  const m = /^(\d+)(m|Ki|Mi|Gi)?$/.exec(q);
+  if (!m) return NaN;
+  if (m[2]) return Number(m[1]) * units[m[2]];
+  return Number(m[1]);
+}
+
 const pinned = (v: string): string | undefined => kubectlBinaries().find((b) => b.name === `kubectl.${v}`)?.path;
 
 describe('metrics.k8s.io and kubectl top on Docker', () => {
@@ -40,9 +52,12 @@ describe('metrics.k8s.io and kubectl top on Docker', () => {
 
   beforeAll(async () => {
     e = await startRuntimeEngine({ engine: { metrics: { intervalMs: SAMPLE_MS } } });
-    await e.ok(['apply', '-f', '-'], podYaml('burner', 'while [ ! -f /tmp/go ]; do sleep 0.2; done; while :; do :; done'));
+    // burns a core while /tmp/go exists
+    await e.ok(['apply', '-f', '-'], podYaml('burner', 'while :; do if [ -f /tmp/go ]; then :; else sleep 0.2; fi; done'));
     await e.ok(['apply', '-f', '-'], podYaml('quiet', 'trap "exit 0" TERM; while true; do sleep 1; done'));
-    await e.ok(['wait', '--for=condition=Ready', 'pod/burner', 'pod/quiet', '--timeout=60s']);
+    // holds HOG_BYTES in a shell variable from /tmp/alloc until /tmp/free
+    await e.ok(['apply', '-f', '-'], podYaml('hog', `trap "exit 0" TERM; until [ -f /tmp/alloc ]; do sleep 0.2; done; x=$(yes | head -c ${HOG_BYTES}); until [ -f /tmp/free ]; do sleep 0.2; done; unset x; while true; do sleep 1; done`));
+    await e.ok(['wait', '--for=condition=Ready', 'pod/burner', 'pod/quiet', 'pod/hog', '--timeout=60s']);
   }, 90_000);
   afterAll(async () => {
     await e?.stop();
@@ -95,6 +110,61 @@ describe('metrics.k8s.io and kubectl top on Docker', () => {
     }, 30_000, 250);
     expect(out).toMatch(/CPU\(cores\)\s+CPU(%|\(%\))\s+MEMORY\(bytes\)\s+MEMORY(%|\(%\))/);
   });
+
+  it('kubectl top nodes: node CPU rises with a burner and falls after it stops', async () => {
+    const node = async (): Promise<{ cpuMilli: number; memoryBytes: number } | undefined> => {
+      const r = await e.k(['top', 'nodes', '--no-headers']);
+      const [name, cpu, , memory] = (r.stdout.split('\n').find((l) => l.startsWith('skiff ')) ?? '').trim().split(/\s+/);
+      if (r.code !== 0 || name !== 'skiff') return undefined;
+      return { cpuMilli: cpu.endsWith('m') ? topQuantity(cpu) : topQuantity(cpu) * 1000, memoryBytes: topQuantity(memory) };
+    };
+    // the burner of the tests above stops: the node falls back to what idle pods use
+    await e.ok(['exec', 'burner', '-c', 'work', '--', 'rm', '-f', '/tmp/go']);
+    const before = await eventually(async () => {
+      const n = await node();
+      return n && n.cpuMilli < 150 ? n : undefined;
+    }, 30_000, 250);
+    await e.ok(['exec', 'burner', '-c', 'work', '--', 'touch', '/tmp/go']);
+    const during = await eventually(async () => {
+      const n = await node();
+      return n && n.cpuMilli >= before.cpuMilli + 200 ? n : undefined;
+    }, 30_000, 250);
+    // (a loaded 2-core machine gives the burner well under a core, so the bar is +200m over idle)
+    await e.ok(['exec', 'burner', '-c', 'work', '--', 'rm', '/tmp/go']);
+    const after = await eventually(async () => {
+      const n = await node();
+      return n && n.cpuMilli < 150 ? n : undefined;
+    }, 30_000, 250);
+    expect(after.cpuMilli).toBeLessThan(during.cpuMilli - 150);
+  });
+
+  it('kubectl top shows the memory of a pod that allocates, and of the node, rise and fall back', async () => {
+    const hogMemory = async (): Promise<number | undefined> => {
+      const r = await e.k(['top', 'pods', 'hog', '--no-headers']);
+      const [name, , memory] = r.stdout.trim().split(/\s+/);
+      return r.code === 0 && name === 'hog' ? topQuantity(memory) : undefined;
+    };
+    const nodeMemory = async (): Promise<number> => topQuantity((await e.ok(['top', 'nodes', '--no-headers'])).trim().split(/\s+/)[3] ?? '');
+    const before = await eventually(hogMemory, 30_000, 250);
+    const nodeBefore = await nodeMemory();
+    expect(before).toBeLessThan(32 * MI);
+    await e.ok(['exec', 'hog', '-c', 'work', '--', 'touch', '/tmp/alloc']);
+    const grown = await eventually(async () => {
+      const m = await hogMemory();
+      return m !== undefined && m >= before + HOG_BYTES * 0.5 ? m : undefined;
+    }, 60_000, 500);
+    // the node is the sum of this engine's containers: it grows by about as much
+    expect(await nodeMemory()).toBeGreaterThanOrEqual(nodeBefore + (grown - before) * 0.5);
+    // per container: the work container holds it, not its idle sibling
+    const idle = (await e.ok(['top', 'pods', 'hog', '--containers', '--no-headers'])).split('\n').find((l) => l.trim().split(/\s+/)[1] === 'idle') ?? '';
+    expect(topQuantity(idle.trim().split(/\s+/)[3] ?? '')).toBeLessThan(16 * MI);
+    await e.ok(['exec', 'hog', '-c', 'work', '--', 'touch', '/tmp/free']);
+    const freed = await eventually(async () => {
+      const m = await hogMemory();
+      return m !== undefined && m < before + 16 * MI ? m : undefined;
+    }, 60_000, 500);
+    expect(freed).toBeLessThan(grown);
+  }, 120_000);
 
   it.each(['1.27', '1.33'])('kubectl %s top pods and nodes work', async (v) => {
     const bin = pinned(v);

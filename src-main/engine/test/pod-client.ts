@@ -1,7 +1,10 @@
 /**
- * Test support for Service tests: a shell library for a busybox client pod, and the host's lo addresses.
+ * Test support for Service tests: a shell library for a busybox client pod, HTTP from the host, a free
+ * node port, and the host's lo addresses.
  */
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { parseLoAddresses, type LoAddress } from '../lb/cluster-ip-addresses';
 import { TEST_IMAGE } from './test-images';
 
@@ -82,4 +85,37 @@ export function counts(lines: string[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const l of lines) m.set(l, (m.get(l) ?? 0) + 1);
   return m;
+}
+
+/** GET / from the host (no keep-alive): the body's trimmed text, or a rejection for non-200, errors and timeouts. */
+export function hostGet(port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`HTTP ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A port in the NodePort range that nothing on 127.0.0.1 listens on right now. */
+export async function freeNodePort(): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const port = 30000 + Math.floor(Math.random() * 2700);
+    const s = createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) {
+      await new Promise<void>((r) => s.close(() => r()));
+      return port;
+    }
+  }
+  throw new Error('no free node port');
 }

@@ -5,17 +5,19 @@
  * connections spread evenly over ready pods, an unready one gets none, and in-cluster traffic is counted per
  * pod. A NodePort Service answers on 127.0.0.1 and loses no request while a pod is deleted under load; bad
  * input (a selector that matches nothing, a targetPort name no container has, a taken NodePort or ClusterIP
- * port) gets clear status and events. Deleting a Service and stopping the engine take the addresses off lo.
+ * port) gets clear status and events. A headless Service answers one A record per ready pod; a Service with
+ * two ports (named and numbered targetPorts) answers on both; a pod in another namespace uses <svc>.<ns>; a
+ * second Service asking for a taken nodePort gets 422. Deleting a Service and stopping the engine take the
+ * addresses off lo.
  * The fallback without routable ClusterIPs is in cluster-ip-fallback-e2e.test.ts.
  */
-import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { addressLabel } from '../lb/cluster-ip-addresses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../object';
-import { eventually } from './harness';
+import { api, eventually } from './harness';
 import { isPodReady, startRuntimeEngine, type RuntimeEngine } from './runtime-harness';
-import { CLIENT_GET, counts, ipCommand, loAddresses, webDeployment } from './pod-client';
+import { CLIENT_GET, counts, freeNodePort, hostGet, ipCommand, loAddresses, webDeployment } from './pod-client';
 import { TEST_IMAGE } from './test-images';
 
 interface EventView {
@@ -29,35 +31,35 @@ function serviceYaml(name: string, spec: Record<string, unknown>): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ name: 'http', port: 80, targetPort: 'http' }], ...spec } });
 }
 
-function hostGet(port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`HTTP ${res.statusCode}`))));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
+/** The IPv4 answers of a busybox nslookup (the lines after "Name:", not the server's own address). */
+function aRecords(lines: string[]): string[] {
+  const start = lines.findIndex((l) => l.startsWith('Name:'));
+  if (start < 0) return [];
+  return lines
+    .slice(start)
+    .flatMap((l) => /^Address(?: \d+)?:\s*(\d+\.\d+\.\d+\.\d+)$/.exec(l)?.[1] ?? [])
+    .sort();
 }
 
-async function freeNodePort(): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const port = 30000 + Math.floor(Math.random() * 2700);
-    const s = createServer();
-    const ok = await new Promise<boolean>((resolve) => {
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    if (ok) {
-      await new Promise<void>((r) => s.close(() => r()));
-      return port;
-    }
-  }
-  throw new Error('no free node port');
+/** Pods serving "http <pod>" on the named port http (8080) and "admin <pod>" on 9090 (not declared). */
+function twoPortDeployment(name: string, replicas: number): string {
+  const serve = 'mkdir -p /www /adm && echo "http $(hostname)" > /www/index.html && echo "admin $(hostname)" > /adm/index.html && httpd -p 9090 -h /adm && exec httpd -f -p 8080 -h /www';
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'web', image: TEST_IMAGE, command: ['sh', '-c', serve], ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 9090 }, periodSeconds: 1, timeoutSeconds: 10 } }],
+        },
+      },
+    },
+  });
 }
 
 describe('Services end to end (real Docker, real kubectl)', () => {
@@ -278,6 +280,136 @@ describe('Services end to end (real Docker, real kubectl)', () => {
       if (blocker.listening) await new Promise<void>((r) => blocker.close(() => r()));
       await ipCommand(['addr', 'del', `${ip}/32`, 'dev', 'lo']).catch(() => undefined);
     }
+  });
+
+  it('a headless Service resolves to one A record per ready pod, an unready pod left out, and gets no ClusterIP', async () => {
+    const addressesBefore = await ourAddresses();
+    await e.ok(['apply', '-f', '-'], serviceYaml('web-headless', { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] }));
+    expect(await clusterIpOf('web-headless')).toBe('None');
+    expect(await e.ok(['get', 'service', 'web-headless', '--no-headers'])).toMatch(/^web-headless\s+ClusterIP\s+None\s+<none>\s+8080\/TCP/);
+    const readyIps = async (): Promise<string[]> => (await readyWebPods()).map(podIp).sort();
+    const answers = async (): Promise<string[]> => aRecords(await inClient('nslookup -type=a web-headless.default.svc.cluster.local'));
+    const all = await readyIps();
+    expect(all).toHaveLength(3);
+    await eventually(async () => JSON.stringify(await answers()) === JSON.stringify(all), 20_000, 250);
+    // the short name through the search path answers one of them
+    const [short] = await inClient('resolve web-headless');
+    expect(all).toContain(short);
+    // each of them serves
+    for (const ip of all) expect(await inClient(`fetch ${ip} 8080`)).toEqual([expect.stringMatching(/^web-/)]);
+
+    const [victim] = await readyWebPods();
+    await e.ok(['exec', victim.metadata.name ?? '', '--', 'rm', '/tmp/ready']);
+    try {
+      await eventually(async () => (await endpointIps('web-headless', 'notReadyAddresses')).includes(podIp(victim)), 20_000, 100);
+      const rest = all.filter((ip) => ip !== podIp(victim));
+      // several queries: the rotation never brings the unready pod back
+      for (let i = 0; i < 3; i++) expect(await answers()).toEqual(rest);
+    } finally {
+      await e.ok(['exec', victim.metadata.name ?? '', '--', 'touch', '/tmp/ready']);
+    }
+    await eventually(async () => (await answers()).length === 3, 20_000, 250);
+    // a headless Service puts no address on lo
+    expect(await ourAddresses()).toEqual(addressesBefore);
+    await e.ok(['delete', 'service', 'web-headless']);
+  });
+
+  it('a Service with two TCP ports (named and numbered targetPorts) answers on both, in-cluster and on both node ports', async () => {
+    const [np1, np2] = [await freeNodePort(), await freeNodePort()];
+    expect(np1).not.toBe(np2);
+    await e.ok(['apply', '-f', '-'], twoPortDeployment('multi', 2));
+    await e.ok(
+      ['apply', '-f', '-'],
+      serviceYaml('multi', {
+        type: 'NodePort',
+        selector: { app: 'multi' },
+        ports: [
+          { name: 'http', port: 80, targetPort: 'http', nodePort: np1 },
+          { name: 'admin', port: 8081, targetPort: 9090, nodePort: np2 },
+        ],
+      }),
+    );
+    await e.ok(['rollout', 'status', 'deploy/multi', '--timeout=90s']);
+    const ep = await eventually(async () => {
+      const got = await e.json<{ subsets?: Array<{ addresses?: Array<{ ip: string }>; ports: Array<{ name: string; port: number }> }> }>(['get', 'endpoints', 'multi']);
+      return got.subsets?.[0]?.addresses?.length === 2 ? got : undefined;
+    }, 30_000, 200);
+    expect(ep.subsets).toHaveLength(1);
+    expect(ep.subsets?.[0].ports.map((p) => `${p.name}:${p.port}`).sort()).toEqual(['admin:9090', 'http:8080']);
+    const pods = (await e.json<{ items: KubeObject[] }>(['get', 'pods', '-l', 'app=multi'])).items.map((p) => p.metadata.name ?? '');
+    const clusterIp = await clusterIpOf('multi');
+    await eventually(async () => (await ourAddresses()).includes(clusterIp), 10_000, 100);
+    // each Service port reaches its own container port: the body says which
+    const lines = await inClient('for i in 1 2 3 4; do get multi 80; get multi 8081; done');
+    expect(lines).toHaveLength(8);
+    lines.forEach((l, i) => {
+      const [port, pod] = l.split(' ');
+      expect(port, l).toBe(i % 2 === 0 ? 'http' : 'admin');
+      expect(pods, l).toContain(pod);
+    });
+    // the Service's ports only: nothing on the ClusterIP's 9090
+    expect(await inClient(`fetch ${clusterIp} 9090`)).toEqual(['FAIL']);
+    expect((await hostGet(np1)).split(' ')[0]).toBe('http');
+    expect((await hostGet(np2)).split(' ')[0]).toBe('admin');
+    await e.ok(['delete', 'service', 'multi']);
+    await e.ok(['delete', 'deployment', 'multi']);
+  });
+
+  it('a pod in another namespace resolves <svc>.<ns> and <svc>.<ns>.svc.cluster.local; the bare name is its own namespace', async () => {
+    await e.ok(['create', 'namespace', 'elsewhere']);
+    try {
+      await e.ok(['run', 'client2', '-n', 'elsewhere', `--image=${TEST_IMAGE}`, '--restart=Never', '--', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']);
+      await e.ok(['wait', '-n', 'elsewhere', '--for=condition=Ready', 'pod/client2', '--timeout=60s']);
+      const inClient2 = async (script: string): Promise<string[]> =>
+        (await e.ok(['exec', '-n', 'elsewhere', 'client2', '--', 'sh', '-c', `${CLIENT_GET}\n${script}`])).split('\n').map((l) => l.trim()).filter(Boolean);
+      expect((await inClient2('cat /etc/resolv.conf')).join('\n')).toContain('search elsewhere.svc.cluster.local svc.cluster.local cluster.local');
+      const pods = new Set((await readyWebPods()).map((p) => p.metadata.name));
+      const clusterIp = await clusterIpOf('web');
+      for (const name of ['web.default', 'web.default.svc.cluster.local']) {
+        expect(await inClient2(`resolve ${name}`), name).toEqual([clusterIp]);
+        const [body] = await inClient2(`get ${name} 80`);
+        expect(pods.has(body), `${name} answered ${body}`).toBe(true);
+      }
+      // "web" searches elsewhere.svc.cluster.local first, where there is no Service web
+      const missing = await e.k(['exec', '-n', 'elsewhere', 'client2', '--', 'nslookup', 'web.elsewhere.svc.cluster.local']);
+      expect(`${missing.stdout}${missing.stderr}`).toMatch(/NXDOMAIN|can't find|can't resolve/i);
+      // a Service of that namespace wins over default's for the bare name
+      await e.ok(['apply', '-n', 'elsewhere', '-f', '-'], serviceYaml('web', { selector: { app: 'none-here' } }));
+      const local = (await e.json<{ spec: { clusterIP: string } }>(['get', 'service', 'web', '-n', 'elsewhere'])).spec.clusterIP;
+      expect(local).not.toBe(clusterIp);
+      expect(await inClient2('resolve web')).toEqual([local]);
+      expect(await inClient2('resolve web.default')).toEqual([clusterIp]);
+    } finally {
+      await e.ok(['delete', 'namespace', 'elsewhere', '--wait=false']);
+    }
+  }, 120_000);
+
+  it('a second Service asking for a taken nodePort gets 422 and is not stored; the first keeps answering', async () => {
+    const port = await freeNodePort();
+    await e.ok(['apply', '-f', '-'], serviceYaml('np-first', { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: port }] }));
+    await eventually(async () => hostGet(port).catch(() => undefined), 20_000, 200);
+
+    const second = serviceYaml('np-second', { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: port }] });
+    const k = await e.k(['apply', '-f', '-'], second);
+    expect(k.code).not.toBe(0);
+    expect(k.stderr).toContain(`The Service "np-second" is invalid: spec.ports[0].nodePort: Invalid value: ${port}: provided port is already allocated`);
+    const raw = await api(e, 'POST', '/api/v1/namespaces/default/services', { body: second });
+    expect(raw.status).toBe(422);
+    expect(raw.json()).toMatchObject({ kind: 'Status', reason: 'Invalid', code: 422, details: { name: 'np-second', kind: 'Service', causes: [{ field: 'spec.ports[0].nodePort', reason: 'FieldValueInvalid' }] } });
+    expect(await e.ok(['get', 'service', 'np-second', '--ignore-not-found'])).toBe('');
+    // taking it by an update is refused the same way, and that Service keeps its own port
+    const patch = await e.k(['patch', 'service', 'web-np', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/ports/0/nodePort', value: port }])]);
+    expect(patch.code).not.toBe(0);
+    expect(patch.stderr).toContain(`provided port is already allocated`);
+    expect((await e.json<{ spec: { ports: Array<{ nodePort: number }> } }>(['get', 'service', 'web-np'])).spec.ports[0].nodePort).toBe(nodePort);
+    // the first one is undisturbed, and so is the other NodePort
+    for (let i = 0; i < 5; i++) expect(await hostGet(port)).toMatch(/^web-/);
+    expect(await hostGet(nodePort)).toMatch(/^web-/);
+    // once the first is deleted the port is free again
+    await e.ok(['delete', 'service', 'np-first']);
+    await e.ok(['apply', '-f', '-'], second);
+    expect(await eventually(async () => hostGet(port).catch(() => undefined), 20_000, 200)).toMatch(/^web-/);
+    await e.ok(['delete', 'service', 'np-second']);
   });
 
   it('deleting a Service takes its ClusterIP off lo', async () => {
