@@ -160,6 +160,45 @@ describe('Probes on Docker via kubectl', { timeout: 180_000 }, () => {
     expect(evs.some((ev) => ev.reason === 'Unhealthy' && /^(Liveness|Readiness) probe/.test(ev.message))).toBe(false);
   });
 
+  it.concurrent("a liveness probe's terminationGracePeriodSeconds overrides the pod's for the kill", async () => {
+    await e.ok(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'probe-grace', labels: { test: 'probes' } },
+        spec: {
+          // the pod's grace period is long, the probe's short; sleep as PID 1 ignores SIGTERM, so only SIGKILL ends it
+          terminationGracePeriodSeconds: 60,
+          containers: [
+            {
+              name: 'app',
+              image: 'busybox:1.36',
+              command: ['sh', '-c', 'touch /tmp/alive; sleep 2; rm /tmp/alive; exec sleep 3600'],
+              livenessProbe: { exec: { command: ['test', '-f', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 1, timeoutSeconds: 10, terminationGracePeriodSeconds: 2 },
+            },
+          ],
+        },
+      }),
+    );
+    const restarted = await eventually(async () => {
+      const p = await pod('probe-grace');
+      return (statusOf(p)?.restartCount ?? 0) >= 1 ? p : undefined;
+    }, 50_000, 200);
+    const last = (containerStatuses(restarted)[0]?.lastState.terminated ?? {}) as { exitCode?: number; finishedAt?: string };
+    // killed with SIGKILL once the probe's 2 s were up, not the pod's 60 s
+    expect(last.exitCode).toBe(137);
+    const killing = (await e.json<{ items: Array<EventView & { firstTimestamp?: string; eventTime?: string }> }>(['get', 'events', '--field-selector', 'involvedObject.name=probe-grace'])).items.find(
+      (ev) => ev.reason === 'Killing' && ev.message === 'Container app failed liveness probe, will be restarted',
+    );
+    expect(killing).toBeDefined();
+    const killedAt = Date.parse(killing?.firstTimestamp ?? killing?.eventTime ?? '');
+    const finishedAt = Date.parse(last.finishedAt ?? '');
+    // timestamps have a one-second resolution
+    expect(finishedAt - killedAt).toBeGreaterThanOrEqual(1000);
+    expect(finishedAt - killedAt).toBeLessThan(15_000);
+  });
+
   it.concurrent('httpGet readiness and liveness probes on busybox httpd', async () => {
     await e.ok(
       ['apply', '-f', '-'],
