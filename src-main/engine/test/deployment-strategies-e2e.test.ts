@@ -146,8 +146,8 @@ describe('Deployment strategies on Docker via kubectl', { timeout: 240_000 }, ()
     await eventually(async () => (await e.json<List>(['get', 'pods', '-l', 'app=deadline'])).items.every((p) => podImage(p) === 'busybox:1.36'), 60_000, 250);
   });
 
-  it('ProgressDeadlineExceeded: a new Deployment whose pods never get ready', async () => {
-    await e.ok(['apply', '-f', '-'], deployment('never-ready', { replicas: 2, readiness: false }, { progressDeadlineSeconds: 5 }, { readinessProbe: { exec: { command: ['false'] }, periodSeconds: 1, timeoutSeconds: 10 } }));
+  it('ProgressDeadlineExceeded: a new Deployment whose pods do not get ready in time, then progress once they do', async () => {
+    await e.ok(['apply', '-f', '-'], deployment('never-ready', { replicas: 2, readiness: false }, { progressDeadlineSeconds: 5 }, { readinessProbe: { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1, timeoutSeconds: 10 } }));
     const r = await e.k(['rollout', 'status', 'deploy/never-ready', '--timeout=120s']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('error: deployment "never-ready" exceeded its progress deadline');
@@ -160,6 +160,18 @@ describe('Deployment strategies on Docker via kubectl', { timeout: 240_000 }, ()
     expect(pods.some(isPodReady)).toBe(false);
     // the containers run: it is readiness, not the runtime, that holds the rollout
     expect(pods.every((p) => (p.status as { phase: string }).phase === 'Running')).toBe(true);
+
+    // the pods get ready after all: the rollout completes and Progressing says so
+    // (kubectl gives up at once while the condition says the deadline passed: wait for the controller first)
+    for (const p of pods) await e.ok(['exec', p.metadata.name ?? '', '--', 'touch', '/tmp/ready']);
+    const done = await eventually(async () => {
+      const x = await e.json<KubeObject>(['get', 'deploy/never-ready']);
+      return conditionOf(x, 'Progressing')?.reason === 'NewReplicaSetAvailable' ? x : undefined;
+    }, 60_000, 250);
+    expect(conditionOf(done, 'Progressing')?.status).toBe('True');
+    expect(done.status).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2 });
+    expect(await e.ok(['rollout', 'status', 'deploy/never-ready', '--timeout=90s'])).toContain('successfully rolled out');
+    expect(conditionStatus(done, 'Available')).toBe('True');
   });
 
   it('revisionHistoryLimit keeps only that many old ReplicaSets (and their pods are gone)', async () => {
@@ -270,5 +282,33 @@ describe('Deployment strategies on Docker via kubectl', { timeout: 240_000 }, ()
     expect((rs.spec as { minReadySeconds?: number }).minReadySeconds).toBe(6);
     expect(rs.status).toMatchObject({ readyReplicas: 1, availableReplicas: 1 });
     expect(conditionStatus(await e.json<KubeObject>(['get', 'deploy/slow-avail']), 'Available')).toBe('True');
+
+    // A rolling update (maxSurge 1, maxUnavailable 0) of 2 replicas: an old pod goes only once as many new pods
+    // as old ones gone so far have been ready for minReadySeconds.
+    await e.ok(['scale', 'deploy/slow-avail', '--replicas=2']);
+    await e.ok(['rollout', 'status', 'deploy/slow-avail', '--timeout=120s']);
+    const oldHash = hashOf((await livePods('slow-avail'))[0] as KubeObject);
+    const readySince = new Map<string, number>();
+    const deletions: Array<{ pod: string; availableNew: number }> = [];
+    const stop = store.subscribe((ev) => {
+      if (ev.resource !== RESOURCE_PODS || ev.object.metadata.labels?.app !== 'slow-avail') return;
+      const name = ev.object.metadata.name ?? '';
+      if (hashOf(ev.object) !== oldHash) {
+        if (isPodReady(ev.object) && !readySince.has(name)) readySince.set(name, Date.now());
+        return;
+      }
+      if (ev.object.metadata.deletionTimestamp && !deletions.some((x) => x.pod === name)) {
+        const now = Date.now();
+        deletions.push({ pod: name, availableNew: [...readySince.values()].filter((t) => now - t > 4500).length });
+      }
+    });
+    try {
+      await e.ok(['set', 'env', 'deploy/slow-avail', 'VERSION=two']);
+      expect(await e.ok(['rollout', 'status', 'deploy/slow-avail', '--timeout=150s'])).toContain('successfully rolled out');
+    } finally {
+      stop();
+    }
+    expect(deletions).toHaveLength(2);
+    deletions.forEach((x, i) => expect(x.availableNew, `when ${x.pod} was deleted`).toBeGreaterThanOrEqual(i + 1));
   });
 });

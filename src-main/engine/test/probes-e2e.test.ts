@@ -199,6 +199,28 @@ describe('Probes on Docker via kubectl', { timeout: 180_000 }, () => {
     expect(finishedAt - killedAt).toBeLessThan(15_000);
   });
 
+  it.concurrent('readiness waits initialDelaySeconds and successThreshold consecutive successes', async () => {
+    await e.ok(
+      ['apply', '-f', '-'],
+      podYaml('delayed-ready', {
+        command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
+        // passes from the start; ready no earlier than 4 s + 2 more periods after the container started
+        readinessProbe: { exec: { command: ['true'] }, initialDelaySeconds: 4, periodSeconds: 1, successThreshold: 3, timeoutSeconds: 10 },
+      }),
+    );
+    const ready = await eventually(async () => {
+      const p = await pod('delayed-ready');
+      return conditionStatus(p, 'Ready') === 'True' ? p : undefined;
+    }, 60_000, 200);
+    const startedAt = Date.parse((containerStatuses(ready)[0]?.state.running as { startedAt: string } | undefined)?.startedAt ?? '');
+    const readyAt = Date.parse(((ready.status as { conditions: Array<{ type: string; lastTransitionTime: string }> }).conditions.find((c) => c.type === 'Ready'))?.lastTransitionTime ?? '');
+    // one-second resolution on both stamps
+    expect(readyAt - startedAt).toBeGreaterThanOrEqual(5000);
+    expect(readyAt - startedAt).toBeLessThan(30_000);
+    expect(statusOf(ready)).toMatchObject({ ready: true, started: true, restartCount: 0 });
+    expect((await events('delayed-ready')).some((ev) => ev.reason === 'Unhealthy')).toBe(false);
+  });
+
   it.concurrent('httpGet readiness and liveness probes on busybox httpd', async () => {
     await e.ok(
       ['apply', '-f', '-'],
