@@ -105,6 +105,24 @@ describe('planPodSync', () => {
     expect(plan(testPod({ containers: [A] }), [sandbox(), a], [], ['live']).kills[0].message).toBe('Container a failed startup probe, will be restarted');
   });
 
+  it("kills with the failed probe's terminationGracePeriodSeconds, the pod's otherwise", () => {
+    const P: JsonObject = {
+      ...A,
+      livenessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 5 },
+      startupProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 7 },
+    };
+    const pod = testPod({ terminationGracePeriodSeconds: 60, containers: [P] });
+    const c = current(P, { id: 'c' });
+    expect(plan(pod, [sandbox(), c], ['c']).kills).toEqual([{ id: 'c', name: 'a', message: 'Container a failed liveness probe, will be restarted', gracePeriodSeconds: 5 }]);
+    expect(plan(pod, [sandbox(), c], [], ['c']).kills).toEqual([{ id: 'c', name: 'a', message: 'Container a failed startup probe, will be restarted', gracePeriodSeconds: 7 }]);
+    // a probe without its own grace period, and a spec change, use the pod's (the worker's default)
+    const Q: JsonObject = { ...A, livenessProbe: { exec: { command: ['true'] } }, startupProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 7 } };
+    const q = current(Q, { id: 'q' });
+    expect(plan(testPod({ containers: [Q] }), [sandbox(), q], ['q']).kills[0]?.gracePeriodSeconds).toBeUndefined();
+    const changed = plan(testPod({ containers: [{ ...P, image: 'busybox:1.37' }] }), [sandbox(), c], ['c']);
+    expect(changed.kills).toEqual([{ id: 'c', name: 'a', message: 'Container a definition changed, will be restarted' }]);
+  });
+
   it('restarts a container whose spec changed (a new image)', () => {
     const old = current(A);
     const pod = testPod({ containers: [{ ...A, image: 'busybox:1.37' }] });

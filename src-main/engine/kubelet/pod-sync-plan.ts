@@ -4,7 +4,7 @@
  * containers to kill and why. Pure; the pod worker executes the plan.
  */
 import type { KubeObject } from '../object';
-import { asObject, asString, getString, objectItems, type JsonObject } from '../registry/json-access';
+import { asNumber, asObject, asString, getString, objectItems, type JsonObject } from '../registry/json-access';
 import { containerSpecHash } from './container-config';
 import { instancesOf, sandboxesOf, type ObservedContainer } from './observed-container';
 
@@ -32,6 +32,11 @@ export interface ContainerKill {
   name: string;
   /** the Killing event message */
   message: string;
+  /**
+   * the failed probe's terminationGracePeriodSeconds, which overrides the pod's for this kill (the kubelet's
+   * setTerminationGracePeriod); unset: the pod's
+   */
+  gracePeriodSeconds?: number;
 }
 
 export interface PodActions {
@@ -189,13 +194,16 @@ export function planPodSync(input: PlanInput): PodActions {
     }
     let message: string;
     let restart = policy !== 'Never';
+    let gracePeriodSeconds: number | undefined;
     if (s.specHash && s.specHash !== containerSpecHash(c)) {
       message = `Container ${name} definition changed`;
       restart = true;
     } else if (input.livenessFailed.has(s.id)) {
       message = `Container ${name} failed liveness probe`;
+      gracePeriodSeconds = probeGracePeriod(c, 'livenessProbe');
     } else if (input.startupFailed.has(s.id)) {
       message = `Container ${name} failed startup probe`;
+      gracePeriodSeconds = probeGracePeriod(c, 'startupProbe');
     } else {
       keep++;
       continue;
@@ -204,10 +212,16 @@ export function planPodSync(input: PlanInput): PodActions {
       message += ', will be restarted';
       actions.startApps.push(c);
     }
-    actions.kills.push({ id: s.id, name, message });
+    actions.kills.push(gracePeriodSeconds === undefined ? { id: s.id, name, message } : { id: s.id, name, message, gracePeriodSeconds });
   }
   if (keep === 0 && actions.startApps.length === 0) actions.killPod = true;
   return actions;
+}
+
+/** A probe's own terminationGracePeriodSeconds (validation keeps it positive), or undefined. */
+function probeGracePeriod(container: JsonObject, probe: 'livenessProbe' | 'startupProbe'): number | undefined {
+  const g = asNumber(asObject(container[probe])?.terminationGracePeriodSeconds);
+  return g !== undefined && Number.isInteger(g) && g > 0 ? g : undefined;
 }
 
 function succeeded(s: ObservedContainer | undefined): boolean {

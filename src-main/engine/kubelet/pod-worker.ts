@@ -123,9 +123,14 @@ export class PodWorker {
       if (await this.killAll(pod, observed, this.now() + gracePeriodSeconds(pod) * 1000)) observed = await rt.observe(this.uid);
     } else if (actions.kills.length > 0) {
       for (const k of actions.kills) this.event(pod, containerFieldPath(pod, k.name), 'Normal', 'Killing', k.message);
-      const killed = observed.filter((o) => actions.kills.some((k) => k.id === o.id));
-      const deadline = this.now() + gracePeriodSeconds(pod) * 1000;
-      await this.stopContainers(pod, killed, observed, () => deadline);
+      // each kill has its own grace period: a failed probe's terminationGracePeriodSeconds overrides the pod's
+      const now = this.now();
+      await Promise.all(
+        actions.kills.map((k) => {
+          const deadline = now + (k.gracePeriodSeconds ?? gracePeriodSeconds(pod)) * 1000;
+          return this.stopContainers(pod, observed.filter((o) => o.id === k.id), observed, () => deadline);
+        }),
+      );
       observed = await rt.observe(this.uid);
     }
 

@@ -92,6 +92,24 @@ describe('validatePodSpec', () => {
     ]);
   });
 
+  it("checks a probe's terminationGracePeriodSeconds: positive, and not on a readiness probe", () => {
+    const s = spec({
+      containers: [
+        {
+          name: 'web',
+          image: 'nginx',
+          livenessProbe: { httpGet: { port: 80 }, terminationGracePeriodSeconds: 0 },
+          readinessProbe: { httpGet: { port: 80 }, terminationGracePeriodSeconds: 10 },
+          startupProbe: { httpGet: { port: 80 }, terminationGracePeriodSeconds: 5 },
+        },
+      ],
+    });
+    expect(fields(validatePodSpec(s, 'spec'))).toEqual([
+      'spec.containers[0].livenessProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0',
+      'spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 10: must not be set for readinessProbes',
+    ]);
+  });
+
   it('reports template labels under <path>.labels', () => {
     const causes = validatePodTemplateSpec({ metadata: { labels: { 'a/b/c': 'x' } }, spec: spec() }, 'spec.template');
     expect(causes.map((c) => c.field)).toEqual(['spec.template.labels']);

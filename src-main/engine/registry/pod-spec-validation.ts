@@ -107,16 +107,22 @@ function validateHandler(handler: JsonObject, kinds: readonly string[], path: st
   return causes;
 }
 
-function validateProbe(probe: unknown, path: string, successMustBeOne: boolean): FieldCause[] {
+/** validateLivenessProbe / validateReadinessProbe / validateStartupProbe: validateProbe plus each kind's rules. */
+function validateProbe(probe: unknown, path: string, kind: 'liveness' | 'readiness' | 'startup'): FieldCause[] {
   if (isUnset(probe)) return [];
   const p = asObject(probe);
   if (!p) return [typeInvalid(path, probe, 'expected an object')];
   const causes = validateHandler(p, ['exec', 'httpGet', 'tcpSocket', 'grpc'], path);
   for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'])
     validateNonnegativeInt(p, f, path, causes);
+  const grace = intField(p, 'terminationGracePeriodSeconds', path, causes);
+  if (grace !== undefined && grace <= 0) causes.push(invalid(child(path, 'terminationGracePeriodSeconds'), grace, 'must be greater than 0'));
   const success = intField(p, 'successThreshold', path, []);
-  if (successMustBeOne && success !== undefined && success !== 1)
+  if (kind !== 'readiness' && success !== undefined && success !== 1)
     causes.push(invalid(child(path, 'successThreshold'), success, 'must be 1'));
+  // only a liveness or startup probe failure kills the container, with this grace period
+  if (kind === 'readiness' && grace !== undefined)
+    causes.push(invalid(child(path, 'terminationGracePeriodSeconds'), grace, 'must not be set for readinessProbes'));
   return causes;
 }
 
@@ -358,9 +364,9 @@ export function validatePodSpec(specValue: unknown, path: string): FieldCause[] 
     if (names.has(name)) causes.push(duplicate(child(p, 'name'), name));
     else names.add(name);
     causes.push(...validateLifecycle(c, p));
-    causes.push(...validateProbe(c.livenessProbe, child(p, 'livenessProbe'), true));
-    causes.push(...validateProbe(c.readinessProbe, child(p, 'readinessProbe'), false));
-    causes.push(...validateProbe(c.startupProbe, child(p, 'startupProbe'), true));
+    causes.push(...validateProbe(c.livenessProbe, child(p, 'livenessProbe'), 'liveness'));
+    causes.push(...validateProbe(c.readinessProbe, child(p, 'readinessProbe'), 'readiness'));
+    causes.push(...validateProbe(c.startupProbe, child(p, 'startupProbe'), 'startup'));
     if (!isUnset(c.restartPolicy)) causes.push(forbidden(child(p, 'restartPolicy'), 'may not be set for non-init containers'));
   }
 
@@ -372,9 +378,9 @@ export function validatePodSpec(specValue: unknown, path: string): FieldCause[] 
     const restart = c.restartPolicy;
     if (!isUnset(restart) && restart !== 'Always') causes.push(notSupported(child(p, 'restartPolicy'), restart, ['Always']));
     if (restart === 'Always') {
-      causes.push(...validateProbe(c.livenessProbe, child(p, 'livenessProbe'), true));
-      causes.push(...validateProbe(c.readinessProbe, child(p, 'readinessProbe'), false));
-      causes.push(...validateProbe(c.startupProbe, child(p, 'startupProbe'), true));
+      causes.push(...validateProbe(c.livenessProbe, child(p, 'livenessProbe'), 'liveness'));
+      causes.push(...validateProbe(c.readinessProbe, child(p, 'readinessProbe'), 'readiness'));
+      causes.push(...validateProbe(c.startupProbe, child(p, 'startupProbe'), 'startup'));
     } else {
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'])
         if (!isUnset(c[probe])) causes.push(forbidden(child(p, probe), 'may not be set for init containers without restartPolicy=Always'));
