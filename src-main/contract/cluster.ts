@@ -4,6 +4,8 @@ export type ClusterErrorCode =
   | 'unreachable'
   /** 401: the credentials are missing, invalid or expired. */
   | 'unauthorized'
+  /** The client certificate is past its notAfter (our reading of it, or the server's TLS alert "certificate expired"). */
+  | 'expired'
   /** 403: authenticated but not allowed. */
   | 'forbidden'
   /** The server's certificate was not trusted. */
