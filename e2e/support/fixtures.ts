@@ -79,6 +79,10 @@ spec:
 /** Applies YAML through the editor and waits for the summary. */
 export async function applyYaml(page: Page, yaml: string): Promise<void> {
   await page.getByTestId('nav-apply').click();
+  // Already on the Apply view, the last apply's summary and notes stay until cleared: clear them, so that the
+  // summary below is this apply's.
+  await page.getByTestId('apply-view').getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByTestId('apply-summary')).toHaveCount(0);
   await setEditorText(page, yaml);
   await page.getByTestId('apply-button').click();
   await expect(page.getByTestId('apply-summary')).toHaveText('Applied', { timeout: 30_000 });
