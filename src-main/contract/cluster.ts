@@ -78,7 +78,7 @@ export interface EngineStatus {
   context: string | null;
   stateDir: string | null;
   pid: number | null;
-  /** Crashes recovered since launch. */
+  /** Restart attempts after crashes (and Restart now) since launch. */
   restarts: number;
   /** The last problem, for people ("exited with code 1: port in use; restarting in 2 s"). */
   message: string | null;
