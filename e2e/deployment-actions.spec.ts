@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { applyYaml, deploymentYaml, expect, shot, test } from './support/fixtures';
+import { deleteObjects } from './support/cluster-cleanup';
 
 async function openDeployment(page: Page, name: string): Promise<void> {
   await page.getByTestId('nav-deployments').click();
@@ -20,6 +21,15 @@ async function deploymentYamlText(page: Page): Promise<string> {
 }
 
 test.describe('deployment actions', () => {
+  // What these tests make, deleted after each (also when one fails half-way).
+  test.afterEach(async ({ server }) => {
+    await deleteObjects(server.stateDir, [
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'restartable', namespace: 'default' },
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'versions', namespace: 'default' },
+    ]);
+  });
+
+
   test('Restart replaces every pod (restartedAt annotation, a new revision); Pause and Resume flip spec.paused', async ({ console: page }) => {
     await applyYaml(page, deploymentYaml('restartable', { replicas: 2 }));
     await openDeployment(page, 'restartable');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { isProcessAlive, readRuntime } from '../src-main/engine/runtime-file';
 import { applyYaml, deploymentYaml, expect, shot, test } from './support/fixtures';
+import { deleteObjects } from './support/cluster-cleanup';
 
 /** The engine `skiff serve` supervises, as its runtime file names it. */
 function enginePid(stateDir: string): number {
@@ -29,6 +30,17 @@ async function expectRecovered(page: Page, stateDir: string, killedPid: number, 
 }
 
 test.describe('engine crash', () => {
+  // What these tests make, deleted after each (also when one fails half-way).
+  test.afterEach(async ({ server }) => {
+    await deleteObjects(server.stateDir, [
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'survivor', namespace: 'default' },
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'after-crash', namespace: 'default' },
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'outlast', namespace: 'default' },
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'after-restart-now', namespace: 'default' },
+    ]);
+  });
+
+
   test('kill -9 of the engine: a banner names the crash and the restart attempt, and the console recovers by itself', async ({ console: page, server }) => {
     await applyYaml(page, deploymentYaml('survivor'));
     await expectPodRunning(page, 'survivor');

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { applyYaml, downloadText, expect, shot, test } from './support/fixtures';
+import { deleteObjects } from './support/cluster-cleanup';
 
 /** A pod's row in the pods view, once Running with `restarts` restarts, opened in the detail panel. */
 async function openRunningPod(page: Page, prefix: string, restarts: number): Promise<void> {
@@ -15,6 +16,15 @@ async function openRunningPod(page: Page, prefix: string, restarts: number): Pro
 }
 
 test.describe('more logs', () => {
+  // What these tests make, deleted after each (also when one fails half-way).
+  test.afterEach(async ({ server }) => {
+    await deleteObjects(server.stateDir, [
+    { apiVersion: 'apps/v1', kind: 'Deployment', name: 'phoenix', namespace: 'default' },
+    { apiVersion: 'v1', kind: 'Pod', name: 'duo', namespace: 'default' },
+    ]);
+  });
+
+
   test('previous container: the logs of the run before the restart, and their download', async ({ console: page }) => {
     // The first run fails after two lines; the second keeps running. An emptyDir counts the runs across restarts.
     const script = 'n=$(cat /state/runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > /state/runs; echo "run $n started"; if [ $n -eq 1 ]; then echo "run 1 fails now"; exit 3; fi; while true; do sleep 1; done';

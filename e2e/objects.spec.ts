@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { applyYaml, expect, setEditorText, shot, test } from './support/fixtures';
+import { deleteObjects } from './support/cluster-cleanup';
 
 async function openConfigMapYaml(page: Page, name: string): Promise<void> {
   await page.getByTestId('nav-configmaps').click();
@@ -24,6 +25,15 @@ ${Object.entries(data)
 }
 
 test.describe('objects', () => {
+  // What these tests make, deleted after each (also when one fails half-way).
+  test.afterEach(async ({ server }) => {
+    await deleteObjects(server.stateDir, [
+    { apiVersion: 'v1', kind: 'ConfigMap', name: 'editable', namespace: 'default' },
+    { apiVersion: 'v1', kind: 'ConfigMap', name: 'doomed', namespace: 'default' },
+    ]);
+  });
+
+
   test('edit the YAML of an object in place and save: the stored object changes', async ({ console: page }) => {
     await applyYaml(page, configMap('editable', { greeting: 'hello', keep: 'me' }));
     await openConfigMapYaml(page, 'editable');

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { applyYaml, deploymentYaml, expect, shot, test } from './support/fixtures';
+import { deleteObjects } from './support/cluster-cleanup';
 
 function namespaceYaml(name: string): string {
   return `apiVersion: v1
@@ -16,6 +17,15 @@ async function openKind(page: Page, kind: string, namespace: string | null): Pro
 }
 
 test.describe('overview and kind views', () => {
+  // What these tests make, deleted after each (also when one fails half-way).
+  test.afterEach(async ({ server }) => {
+    await deleteObjects(server.stateDir, [
+    { apiVersion: 'v1', kind: 'Namespace', name: 'overview-e2e' },
+    { apiVersion: 'v1', kind: 'Namespace', name: 'kinds-e2e' },
+    ]);
+  });
+
+
   test('Overview: per-namespace counts and health, and a recent Warning', async ({ console: page }) => {
     const ns = 'overview-e2e';
     await applyYaml(
