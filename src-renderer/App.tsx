@@ -6,6 +6,7 @@ import { loadAppVersion } from './app-version';
 import { getBridge, getWebBridge } from './bridge';
 import { CommandPalette } from './components/command-palette';
 import { ContextError } from './components/context-error';
+import { EngineBanner } from './components/engine-banner';
 import { Sidebar } from './components/sidebar';
 import { ConsoleStateProvider, useConsole } from './console-state';
 import { useContexts, useEngineStatus } from './hooks/use-contexts';
@@ -101,6 +102,7 @@ function Shell(): JSX.Element {
         }
       />
       <main className="flex min-w-0 flex-1 flex-col">
+        <EngineBanner engine={engine} />
         {transport !== 'open' && (
           <div role="status" className="bg-amber-100 px-4 py-1 text-sm text-amber-900 dark:bg-amber-900/40 dark:text-amber-100" data-testid="transport-state">
             {transport === 'connecting' ? 'Reconnecting to Skiff…' : 'Disconnected from Skiff.'}

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { test as base, expect } from '@playwright/test';
 import type { SkiffServer } from './skiff-server';
@@ -38,17 +39,25 @@ export async function setEditorText(page: Page, text: string): Promise<void> {
   await expect.poll(async () => (await editor.innerText()).replace(/\s+/g, ' ').trim()).toBe(text.replace(/\s+/g, ' ').trim());
 }
 
+/** Saves what the page downloads when `trigger` runs (the Playwright download event) and returns its name and text. */
+export async function downloadText(page: Page, trigger: () => Promise<void>): Promise<{ name: string; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), trigger()]);
+  const file = test.info().outputPath(`download-${download.suggestedFilename()}`);
+  await download.saveAs(file);
+  return { name: download.suggestedFilename(), text: await readFile(file, 'utf8') };
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
   await page.screenshot({ path: `e2e/screenshots/${name}.png` });
 }
 
-export function deploymentYaml(name: string, opts: { replicas?: number; image?: string; command?: string } = {}): string {
+export function deploymentYaml(name: string, opts: { replicas?: number; image?: string; command?: string; namespace?: string } = {}): string {
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: ${name}
-  namespace: default
+  namespace: ${opts.namespace ?? 'default'}
 spec:
   replicas: ${opts.replicas ?? 1}
   selector:
@@ -70,6 +79,10 @@ spec:
 /** Applies YAML through the editor and waits for the summary. */
 export async function applyYaml(page: Page, yaml: string): Promise<void> {
   await page.getByTestId('nav-apply').click();
+  // Already on the Apply view, the last apply's summary and notes stay until cleared: clear them, so that the
+  // summary below is this apply's.
+  await page.getByTestId('apply-view').getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByTestId('apply-summary')).toHaveCount(0);
   await setEditorText(page, yaml);
   await page.getByTestId('apply-button').click();
   await expect(page.getByTestId('apply-summary')).toHaveText('Applied', { timeout: 30_000 });

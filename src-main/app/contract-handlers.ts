@@ -23,6 +23,7 @@ export function disabledEngine(): EngineStatusSource {
     pid: null,
     restarts: 0,
     message: 'the local engine is disabled',
+    crash: null,
   };
   return { status: () => status, onChange: () => () => {}, restart: () => Promise.resolve(status) };
 }

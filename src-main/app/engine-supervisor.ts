@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { EngineStatus } from '../contract/cluster';
+import type { EngineCrash, EngineStatus } from '../contract/cluster';
 import { isProcessAlive, liveRuntime, type EngineRuntime } from '../engine/runtime-file';
 import type { EngineStatusSource } from './contract-handlers';
 
@@ -47,6 +47,7 @@ export class EngineSupervisor implements EngineStatusSource {
       pid: null,
       restarts: 0,
       message: null,
+      crash: null,
     };
   }
 
@@ -77,7 +78,7 @@ export class EngineSupervisor implements EngineStatusSource {
   }
 
   private attach(runtime: EngineRuntime): void {
-    this.set({ mode: 'attached', state: 'running', url: runtime.url, context: runtime.context ?? 'skiff', pid: runtime.pid, message: null });
+    this.set({ mode: 'attached', state: 'running', url: runtime.url, context: runtime.context ?? 'skiff', pid: runtime.pid, message: null, crash: null });
     // We do not own the process, so we cannot wait on it: a cheap signal-0 check notices when it goes away.
     this.attachTimer = setInterval(() => {
       if (isProcessAlive(runtime.pid)) return;
@@ -91,7 +92,8 @@ export class EngineSupervisor implements EngineStatusSource {
   }
 
   private spawnEngine(): Promise<void> {
-    this.set({ mode: 'managed', state: this.current.restarts > 0 || this.current.state === 'crashed' ? 'restarting' : 'starting', message: null });
+    const crash = this.current.crash === null ? null : { ...this.current.crash, retryAt: null, backoffMs: null };
+    this.set({ mode: 'managed', state: this.current.restarts > 0 || crash !== null ? 'restarting' : 'starting', message: null, crash });
     const child = spawn(this.options.command, this.options.args, {
       env: this.options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,7 +124,7 @@ export class EngineSupervisor implements EngineStatusSource {
         const context = /\(context "([^"]+)"/.exec(output)?.[1];
         if (url && /ready in \d+ ms/.test(output) && this.current.state !== 'running') {
           this.startedAt = Date.now();
-          this.set({ state: 'running', url, context: context ?? 'skiff', pid: child.pid ?? null, message: null });
+          this.set({ state: 'running', url, context: context ?? 'skiff', pid: child.pid ?? null, message: null, crash: null });
           settle();
         }
       };
@@ -135,6 +137,7 @@ export class EngineSupervisor implements EngineStatusSource {
         const lastLine = output.trim().split('\n').at(-1) ?? '';
         settle(new Error(`the engine ${why}: ${lastLine}`));
         if (this.stopping) {
+          // A stop or a restart asked for this exit: not a crash (an outage in progress stays on record).
           this.set({ state: 'stopped', pid: null, message: null });
           return;
         }
@@ -150,7 +153,16 @@ export class EngineSupervisor implements EngineStatusSource {
     if (this.stopping || this.restartTimer !== null) return;
     const delay = this.restartDelay;
     this.restartDelay = Math.min(this.restartDelay * 2, this.options.restartMaxMs ?? 30_000);
-    this.set({ state: 'crashed', pid: null, message: `${reason}; restarting in ${Math.round(delay / 100) / 10} s` });
+    const now = Date.now();
+    const previous = this.current.crash;
+    const crash: EngineCrash = {
+      reason,
+      since: previous?.since ?? new Date(now).toISOString(),
+      attempt: previous === null ? 1 : previous.attempt + 1,
+      retryAt: new Date(now + delay).toISOString(),
+      backoffMs: delay,
+    };
+    this.set({ state: 'crashed', pid: null, message: `${reason}; restarting in ${Math.round(delay / 100) / 10} s`, crash });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       if (this.stopping) return;
@@ -167,13 +179,18 @@ export class EngineSupervisor implements EngineStatusSource {
     this.restartTimer.unref();
   }
 
-  /** Restarts an engine we manage; an attached one is left alone (the status says why). */
+  /**
+   * Restarts an engine we manage, at once (also the "Restart now" of a crashed one, skipping its backoff);
+   * an attached one is left alone (the status says why).
+   */
   async restart(): Promise<EngineStatus> {
     if (this.current.mode === 'attached') {
       this.set({ message: 'the engine was started outside this console; restart it where it runs' });
       return this.current;
     }
+    const recovering = this.current.state === 'crashed';
     await this.stopChild();
+    if (recovering) this.set({ restarts: this.current.restarts + 1 });
     this.stopping = false;
     this.restartDelay = this.options.restartMinMs ?? 1000;
     try {
@@ -202,7 +219,7 @@ export class EngineSupervisor implements EngineStatusSource {
     if (this.attachTimer) clearInterval(this.attachTimer);
     this.attachTimer = null;
     await this.stopChild();
-    if (this.current.mode === 'attached') this.set({ state: 'stopped', message: 'detached' });
-    else this.set({ state: 'stopped', pid: null });
+    if (this.current.mode === 'attached') this.set({ state: 'stopped', message: 'detached', crash: null });
+    else this.set({ state: 'stopped', pid: null, crash: null });
   }
 }

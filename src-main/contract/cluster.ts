@@ -4,6 +4,8 @@ export type ClusterErrorCode =
   | 'unreachable'
   /** 401: the credentials are missing, invalid or expired. */
   | 'unauthorized'
+  /** The client certificate is past its notAfter (our reading of it, or the server's TLS alert "certificate expired"). */
+  | 'expired'
   /** 403: authenticated but not allowed. */
   | 'forbidden'
   /** The server's certificate was not trusted. */
@@ -76,8 +78,24 @@ export interface EngineStatus {
   context: string | null;
   stateDir: string | null;
   pid: number | null;
-  /** Crashes recovered since launch. */
+  /** Restart attempts after crashes (and Restart now) since launch. */
   restarts: number;
   /** The last problem, for people ("exited with code 1: port in use; restarting in 2 s"). */
   message: string | null;
+  /** Set from a crash of the engine until it runs again (through every restart attempt); null while healthy. */
+  crash: EngineCrash | null;
+}
+
+/** An outage of the supervised engine: why it is down and when the supervisor tries again. */
+export interface EngineCrash {
+  /** Why the engine is down: the crash, then the failure of the latest restart attempt. */
+  reason: string;
+  /** When the engine went down (RFC 3339). */
+  since: string;
+  /** The restart attempt scheduled or running now (1 for the first after the crash). */
+  attempt: number;
+  /** When that attempt starts (RFC 3339); null while it runs. */
+  retryAt: string | null;
+  /** The backoff before that attempt (doubles per failed attempt); null while it runs. */
+  backoffMs: number | null;
 }

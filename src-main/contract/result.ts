@@ -9,7 +9,7 @@ export type Result<T> = { ok: true; result: T } | { ok: false; error: CallError 
 
 /**
  * The error codes the transports themselves produce. Calls against a cluster also fail with the codes of
- * `ClusterErrorCode` (cluster.ts): unreachable, unauthorized, forbidden, tls, timeout, not-found, conflict,
+ * `ClusterErrorCode` (cluster.ts): unreachable, unauthorized, expired, forbidden, tls, timeout, not-found, conflict,
  * invalid, config, error.
  */
 export const ErrorCode = {

@@ -1,4 +1,4 @@
-import type { ContextList, ContextStatus, ContextInfo } from '../contract/cluster';
+import type { ClusterErrorCode, ContextList, ContextStatus, ContextInfo } from '../contract/cluster';
 import type { DeleteResult, DeploymentChange, RollbackResult } from '../contract/contract';
 import type {
   ApplyInput,
@@ -59,6 +59,9 @@ const MAX_PORT_FORWARDS = 32;
 /** Open terminals are bounded: each holds a WebSocket to a cluster. */
 const MAX_EXEC_SESSIONS = 64;
 
+/** Failures of a call that are about the context itself (not the object): they become the context's status. */
+const CONTEXT_PROBLEMS = new Set<ClusterErrorCode>(['unreachable', 'unauthorized', 'expired', 'tls', 'timeout', 'config']);
+
 /**
  * The console's backend: every connection to every cluster lives here (the renderer never holds
  * credentials). It speaks only the Kubernetes API through client-node, so the local engine and EKS
@@ -98,7 +101,7 @@ export class Desk {
       return result;
     } catch (error) {
       const clusterError = toClusterError(error, client.server);
-      if (clusterError.code === 'unreachable' || clusterError.code === 'unauthorized' || clusterError.code === 'tls' || clusterError.code === 'timeout') {
+      if (CONTEXT_PROBLEMS.has(clusterError.code)) {
         this.contexts.report(context, { error: clusterError });
       }
       throw new ClusterCallError(clusterError);

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import https from 'node:https';
 import http from 'node:http';
+import { credentialsError, explainWithClientCertificate } from './cluster-error';
 
 /** An HTTP failure from the API server, shaped as toClusterError expects (statusCode + Status body). */
 export class KubeHttpError extends Error {
@@ -40,14 +41,21 @@ export async function kubeRequest(kc: KubeConfig, request: KubeRequest): Promise
   const url = new URL(cluster.server.replace(/\/+$/, '') + request.path);
   for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
   const options: https.RequestOptions = { method: request.method, headers: { Accept: 'application/json' } };
-  await kc.applyToHTTPSOptions(options);
+  try {
+    await kc.applyToHTTPSOptions(options);
+  } catch (error) {
+    throw credentialsError(kc.getCurrentUser(), error);
+  }
+  // A failure while presenting an expired client certificate is reported as that, not as a bare 401 or alert.
+  const explain = (error: unknown): unknown => explainWithClientCertificate(error, options.cert);
   const headers = options.headers as Record<string, string | number>;
   if (request.body !== undefined) {
     headers['Content-Type'] = request.contentType ?? 'application/json';
     headers['Content-Length'] = Buffer.byteLength(request.body);
   }
   const transport = url.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve, rejectRaw) => {
+    const reject = (error: unknown): void => rejectRaw(explain(error));
     const req = transport.request(url, { ...options, timeout: request.timeoutMs ?? 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -7,6 +7,7 @@ import { Button } from './ui';
 const TITLES: Record<string, string> = {
   unreachable: 'Cluster unreachable',
   unauthorized: 'Credentials rejected or expired',
+  expired: 'Credentials expired',
   forbidden: 'Access forbidden',
   tls: 'Untrusted server certificate',
   timeout: 'The cluster did not answer in time',

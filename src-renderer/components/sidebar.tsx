@@ -105,7 +105,7 @@ export function Sidebar({ contexts, engine, version }: { contexts: ContextList |
         </div>
       </div>
       <div className="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-xs text-slate-500 dark:border-slate-800">
-        <span data-testid="engine-status" title={engine?.message ?? undefined}>
+        <span data-testid="engine-status" title={engine?.message ?? undefined} className={engine?.crash != null ? 'font-medium text-rose-600 dark:text-rose-400' : undefined}>
           engine: {engine?.state ?? '…'}
           {engine !== null && engine.restarts > 0 ? ` (${engine.restarts} restarts)` : ''}
         </span>
