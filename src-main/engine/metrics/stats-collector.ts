@@ -50,7 +50,11 @@ export interface StatsCollectorOptions {
   intervalMs?: number;
   /** history kept per pod and for the node (default 5 min) */
   historyMs?: number;
-  /** stats requests in flight at once (default 4) */
+  /**
+   * stats requests in flight at once (default 64). Each one waits for Docker's own 1 s collection tick (two
+   * for a new container) rather than doing work, so a sample takes about one tick per `concurrency`
+   * containers: 40 containers took 10 s at 4 in flight and 1.1 s at 64 (Docker 20.10, 2 cores).
+   */
   concurrency?: number;
   clock?: Clock;
 }
@@ -84,7 +88,7 @@ export class StatsCollector implements PodMetricsSource {
   constructor(private readonly opts: StatsCollectorOptions) {
     this.intervalMs = Math.max(100, opts.intervalMs ?? 5_000);
     this.historyMs = opts.historyMs ?? 5 * 60_000;
-    this.concurrency = Math.max(1, opts.concurrency ?? 4);
+    this.concurrency = Math.max(1, opts.concurrency ?? 64);
     this.clock = opts.clock ?? realClock;
   }
 
