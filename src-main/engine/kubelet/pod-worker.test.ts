@@ -29,6 +29,7 @@ describe('PodWorker (Docker)', () => {
   const docker = new Docker();
   const events: string[] = [];
   const requeued: number[] = [];
+  let stopping = false;
   let ctx: PodWorkerContext;
 
   beforeAll(async () => {
@@ -51,7 +52,7 @@ describe('PodWorker (Docker)', () => {
       clock: realClock,
       hookRunner: defaultRunner(docker),
       requeue: (_uid, ms) => requeued.push(ms),
-      stopped: () => false,
+      stopped: () => stopping,
     };
   });
   afterAll(async () => {
@@ -77,6 +78,29 @@ describe('PodWorker (Docker)', () => {
     expect(requeued.some((ms) => ms > 0 && ms <= 500)).toBe(true);
     await worker.destroy();
     expect(await h.containers(uid)).toEqual([]);
+  });
+
+  it('creates nothing once the kubelet stops during a kill: a container restarted after the stop would outlive its engine', async () => {
+    // A container that ignores SIGTERM: replacing it (its definition changed) takes the pod's 2 s grace period.
+    const pod = h.createPod('slow-kill', { nodeName: 'n1', terminationGracePeriodSeconds: 2, containers: [{ name: 'c', image: h.image, command: ['sh', '-c', 'trap "" TERM; while true; do sleep 0.2; done'] }] });
+    const uid = pod.metadata.uid ?? '';
+    const worker = new PodWorker(uid, pod, ctx);
+    await worker.sync(pod);
+    const [first] = await h.containers(uid).then((cs) => cs.filter((c) => c.Labels['dev.skiff.role'] === 'app'));
+    expect(first?.State).toBe('running');
+    const changed = { ...pod, spec: { ...(pod.spec as object), containers: [{ name: 'c', image: h.image, command: ['sh', '-c', 'sleep 3600'] }] } } as KubeObject;
+    const sync = worker.sync(changed);
+    await new Promise((r) => setTimeout(r, 300));
+    stopping = true; // the kubelet stops while the kill waits out its grace period
+    try {
+      await sync;
+      const apps = (await h.containers(uid)).filter((c) => c.Labels['dev.skiff.role'] === 'app');
+      expect(apps.map((c) => c.Id)).toEqual([first.Id]);
+      expect(apps[0].State).toBe('exited');
+    } finally {
+      stopping = false;
+      await worker.destroy();
+    }
   });
 
   it('terminates a deleted pod and deletes it for good', async () => {

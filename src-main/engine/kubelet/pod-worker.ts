@@ -117,7 +117,8 @@ export class PodWorker {
     this.waitsOnObjects = false;
 
     if (actions.killPod) {
-      if (actions.createSandbox && sandboxesOf(observed).length > 0) {
+      // A pod with containers of its own had a sandbox (even one already removed from Docker): it changed.
+      if (actions.createSandbox && observed.length > 0) {
         this.event(pod, undefined, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       }
       if (await this.killAll(pod, observed, this.now() + gracePeriodSeconds(pod) * 1000)) observed = await rt.observe(this.uid);
@@ -133,6 +134,9 @@ export class PodWorker {
       );
       observed = await rt.observe(this.uid);
     }
+    // A kill may wait out a grace period while the kubelet stops: whatever this sync would create after the
+    // stop would outlive the engine (and its cleanup), so it creates nothing; the next kubelet decides.
+    if (this.ctx.stopped()) return;
 
     let sandboxId = actions.sandboxId;
     const needsVolumes = actions.createSandbox || !!actions.nextInit || actions.startApps.length > 0;
@@ -140,6 +144,7 @@ export class PodWorker {
       await this.finish(pod, wake);
       return;
     }
+    if (this.ctx.stopped()) return;
     if (actions.createSandbox) {
       try {
         sandboxId = await this.createSandbox(pod, actions.sandboxAttempt);
@@ -161,7 +166,10 @@ export class PodWorker {
     if (actions.nextInit) {
       wakeIn(await this.starter.start(pod, actions.nextInit, 'init', observed, sandboxId, podIP));
     } else {
-      for (const spec of actions.startApps) wakeIn(await this.starter.start(pod, spec, 'app', observed, sandboxId, podIP));
+      for (const spec of actions.startApps) {
+        if (this.ctx.stopped()) return;
+        wakeIn(await this.starter.start(pod, spec, 'app', observed, sandboxId, podIP));
+      }
     }
     await this.finish(pod, wake);
   }
