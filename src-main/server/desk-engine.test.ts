@@ -260,17 +260,20 @@ describe('desk against the engine', () => {
       // A shell: output, and the exit code.
       const execEvents: ExecEvent[] = [];
       const stopExec = desk.openExec(
-        { context: 'skiff', namespace: 'default', pod: pod.name, command: ['sh', '-c', 'read line; echo "got $line"; exit 3'], cols: 80, rows: 24 },
+        { context: 'skiff', namespace: 'default', pod: pod.name, command: ['sh', '-c', 'read line; stty size; echo "got $line"; exit 3'], cols: 80, rows: 24 },
         (ev) => execEvents.push(ev),
       );
       try {
         const started = await eventually(() => execEvents.find((ev) => ev.type === 'started'), 10_000);
         expect(started).toMatchObject({ container: 'app' });
+        // a resize reaches the process's terminal: stty, run after it, reads the new size
         desk.execResize({ sessionId: (started as { sessionId: string }).sessionId, cols: 100, rows: 30 });
+        await new Promise((r) => setTimeout(r, 300));
         desk.execWrite({ sessionId: (started as { sessionId: string }).sessionId, data: 'hello\r' });
         await eventually(() => execEvents.some((ev) => ev.type === 'exit'), 10_000);
         const output = execEvents.map((ev) => (ev.type === 'output' ? ev.data : '')).join('');
         expect(output).toContain('got hello');
+        expect(output).toMatch(/30 100[\s\S]*got hello/);
         expect(execEvents.find((ev) => ev.type === 'exit')).toMatchObject({ exitCode: 3 });
       } finally {
         stopExec();
