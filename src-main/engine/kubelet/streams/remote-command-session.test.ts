@@ -158,6 +158,57 @@ describe('remote command session', () => {
     await h.closed;
   });
 
+  it('applies resizes in order, one at a time: a retried first size never undoes a newer one', async () => {
+    const proc = new FakeProcess(false, true);
+    // Docker refuses the first resize (the process is not running yet) and answers the others slowly.
+    const applied: TerminalSize[] = [];
+    let calls = 0;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    proc.resize = async (size: TerminalSize): Promise<void> => {
+      calls++;
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      if (calls === 1) throw new Error('container is not running');
+      applied.push(size);
+    };
+    const h = await connect(proc, streams({ tty: true, stderr: false }), 'v5.channel.k8s.io');
+    h.client.send(encodeFrame(4, '{"Width":80,"Height":24}'));
+    await new Promise((r) => setTimeout(r, 5));
+    h.client.send(encodeFrame(4, '{"Width":100,"Height":30}'));
+    h.client.send(encodeFrame(4, '{"Width":120,"Height":40}'));
+    await eventually(() => applied.length > 0 && applied[applied.length - 1].width === 120, 2000);
+    await new Promise((r) => setTimeout(r, 200)); // a late retry of 80×24 would land here
+    // the refused first size is not retried once newer ones wait; the others land in order
+    expect(applied).toEqual([
+      { width: 100, height: 30 },
+      { width: 120, height: 40 },
+    ]);
+    expect(maxInFlight).toBe(1);
+    proc.conn.push(null);
+    await h.closed;
+  });
+
+  it('retries a refused resize once when no newer size is waiting', async () => {
+    const proc = new FakeProcess(false, true);
+    const applied: TerminalSize[] = [];
+    let calls = 0;
+    proc.resize = (size: TerminalSize): Promise<void> => {
+      calls++;
+      if (calls === 1) return Promise.reject(new Error('container is not running'));
+      applied.push(size);
+      return Promise.resolve();
+    };
+    const h = await connect(proc, streams({ tty: true, stderr: false }), 'v5.channel.k8s.io');
+    h.client.send(encodeFrame(4, '{"Width":80,"Height":24}'));
+    await eventually(() => applied.length === 1, 2000);
+    expect(applied).toEqual([{ width: 80, height: 24 }]);
+    proc.conn.push(null);
+    await h.closed;
+  });
+
   it('closes the Docker connection when the client leaves', async () => {
     const proc = new FakeProcess(true);
     const h = await connect(proc, streams(), 'v5.channel.k8s.io');

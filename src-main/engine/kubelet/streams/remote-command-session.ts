@@ -99,9 +99,27 @@ export function runRemoteCommand(channels: RemoteCommandChannels, opts: RemoteCo
     });
   };
 
+  // Resizes go to Docker one at a time and in order, as the kubelet applies them: two in flight could land in
+  // either order, and a retried old size must never undo a newer one (the terminal would keep the client's
+  // first size after the user resized).
+  const pendingSizes: TerminalSize[] = [];
+  let resizing = false;
+  const drainResizes = async (): Promise<void> => {
+    resizing = true;
+    for (let size = pendingSizes.shift(); size !== undefined && !closed; size = pendingSizes.shift()) {
+      try {
+        await proc.resize(size);
+      } catch {
+        // right after start Docker may not yet see the process running: once more, unless a newer size came
+        await new Promise((r) => setTimeout(r, RESIZE_RETRY_MS));
+        if (pendingSizes.length === 0 && !closed) await proc.resize(size).catch(() => undefined);
+      }
+    }
+    resizing = false;
+  };
   const applyResize = (size: TerminalSize): void => {
-    // right after start Docker may not yet see the process running: try once more
-    proc.resize(size).catch(() => setTimeout(() => proc.resize(size).catch(() => undefined), RESIZE_RETRY_MS));
+    pendingSizes.push(size);
+    if (!resizing) void drainResizes();
   };
   channels.onStdinEnd = (): void => {
     if (stdinEnded) return;
