@@ -16,15 +16,16 @@ current-context: gone
 `;
 
 describe('ResourceFeeds lifetime', () => {
-  let dir = '';
+  const dirs: string[] = [];
   let feeds: ResourceFeeds | undefined;
   afterEach(async () => {
     await feeds?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   function make(lingerMs: number): ResourceFeeds {
-    dir = mkdtempSync(join(tmpdir(), 'skiff-feeds-'));
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-feeds-'));
+    dirs.push(dir);
     writeFileSync(join(dir, 'kubeconfig'), KUBECONFIG);
     const contexts = new ContextRegistry({ paths: () => [join(dir, 'kubeconfig')] });
     feeds = new ResourceFeeds(contexts, { lingerMs, retryMinMs: 50, retryMaxMs: 100 });

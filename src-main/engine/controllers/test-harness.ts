@@ -3,7 +3,7 @@
  * store, a fake clock, a fake kubelet that makes pods Running/Ready through status writes, and an
  * ObjectSource whose view lags the store to imitate a slow watch.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectService } from '../api/object-service';
@@ -22,10 +22,15 @@ export function typeOf(service: ObjectService, resource: string): ResourceType {
   return t;
 }
 
+/** Each test service's temp dir, removed by closeTestService. */
+const serviceDirs = new WeakMap<ObjectService, string>();
+
 /** An ObjectService on a fresh store with the `default` namespace. */
 export function newTestService(): ObjectService {
-  const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'skiff-ctl-')), 'db'));
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-ctl-'));
+  const store = new SqliteStore(join(dir, 'db'));
   const service = new ObjectService(store, ALL_RESOURCE_TYPES);
+  serviceDirs.set(service, dir);
   service.create(typeOf(service, 'namespaces'), '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
   return service;
 }
@@ -33,6 +38,8 @@ export function newTestService(): ObjectService {
 export function closeTestService(service: ObjectService): void {
   service.owners.stop();
   service.store.close();
+  const dir = serviceDirs.get(service);
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
 
 /** A clock whose time moves only when told; timers fire on advance. Starts at a fixed date. */
