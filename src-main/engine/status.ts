@@ -68,6 +68,11 @@ export function notFound(group: string, plural: string, name: string): StatusErr
   });
 }
 
+/** A path the server serves nothing at (no such resource, subresource or scope). */
+export function notFoundPath(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
 export function alreadyExists(group: string, plural: string, name: string): StatusError {
   return new StatusError(409, 'AlreadyExists', `${qualifiedResource(group, plural)} "${name}" already exists`, {
     name,

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ResourceType } from '../registry/resource-type';
 import type { ApiExtension } from './api-extension';
-import { StatusError, unauthorized } from '../status';
+import { notFoundPath, StatusError, unauthorized } from '../status';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, extensionGroup, extensionResourceList, versionInfo } from './discovery';
 import { sendError, sendJson, sendStatus, sendText } from './http-io';
 import type { ObjectService } from './object-service';
@@ -219,8 +219,4 @@ export class ApiServer {
       refuse(err instanceof StatusError ? err : new StatusError(500, 'InternalError', String(err)));
     }
   }
-}
-
-function notFoundPath(): StatusError {
-  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }

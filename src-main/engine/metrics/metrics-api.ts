@@ -10,7 +10,7 @@ import type { ObjectService } from '../api/object-service';
 import type { ResourceRequest } from '../api/request-info';
 import { formatTime } from '../controllers/object-source';
 import type { KubeObject } from '../object';
-import { StatusError } from '../status';
+import { notFound, notFoundPath, StatusError } from '../status';
 import type { PodTraffic } from './pod-traffic';
 import type { PodMetricsSource, UsagePoint } from './stats-collector';
 
@@ -44,11 +44,10 @@ export function rateQuantity(rate: number): string {
   return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
 }
 
-function metricsNotFound(plural: string, name: string): StatusError {
-  return new StatusError(404, 'NotFound', `${plural}.${METRICS_GROUP} "${name}" not found`, { name, group: METRICS_GROUP, kind: plural });
-}
+const metricsNotFound = (plural: string, name: string): StatusError => notFound(METRICS_GROUP, plural, name);
 
-function selectorOptions(query: URLSearchParams): { labelSelector?: string; fieldSelector?: string } {
+/** The label and field selectors of a list request. */
+export function selectorOptions(query: URLSearchParams): { labelSelector?: string; fieldSelector?: string } {
   return { labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined };
 }
 
@@ -90,7 +89,7 @@ export function metricsApi(opts: MetricsApiOptions): ApiExtension {
       { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
     ],
     handle(_req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams): void {
-      if (info.subresource !== '') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+      if (info.subresource !== '') throw notFoundPath();
       if (info.resource === 'pods') {
         const podType = service.typeOf('pods');
         if (!podType) throw metricsNotFound('pods', info.name);
@@ -106,7 +105,7 @@ export function metricsApi(opts: MetricsApiOptions): ApiExtension {
         return sendJson(res, 200, typed('PodMetricsList', { metadata: {}, items }));
       }
       if (info.resource === 'nodes') {
-        if (info.namespace !== '') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+        if (info.namespace !== '') throw notFoundPath();
         const nodeType = service.typeOf('nodes');
         if (!nodeType) throw metricsNotFound('nodes', info.name);
         const usage = source.nodeUsage();
@@ -120,7 +119,7 @@ export function metricsApi(opts: MetricsApiOptions): ApiExtension {
         const items = nodes.map((n) => nodeMetrics(n, usage)).filter((m): m is Record<string, unknown> => m !== undefined);
         return sendJson(res, 200, typed('NodeMetricsList', { metadata: {}, items }));
       }
-      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+      throw notFoundPath();
     },
   };
 }
@@ -140,7 +139,7 @@ export function customMetricsApi(opts: CustomMetricsApiOptions): ApiExtension {
     handle(_req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams): void {
       const metric = info.subresource;
       if (info.resource !== 'pods' || info.name === '' || info.namespace === '') {
-        throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+        throw notFoundPath();
       }
       if (metric !== REQUESTS_PER_SECOND) {
         throw new StatusError(404, 'NotFound', `the server could not find the metric ${metric || '<none>'} for pods (known: ${REQUESTS_PER_SECOND})`, { group: CUSTOM_METRICS_GROUP, kind: 'pods' });

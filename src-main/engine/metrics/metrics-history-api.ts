@@ -15,8 +15,8 @@ import type { ObjectService } from '../api/object-service';
 import type { ResourceRequest } from '../api/request-info';
 import { formatTime, parseTime } from '../controllers/object-source';
 import type { KubeObject } from '../object';
-import { StatusError } from '../status';
-import { cpuQuantity, goDurationMs, memoryQuantity } from './metrics-api';
+import { notFound, notFoundPath } from '../status';
+import { cpuQuantity, goDurationMs, memoryQuantity, selectorOptions } from './metrics-api';
 import type { UsagePoint } from './stats-collector';
 
 export const METRICS_HISTORY_GROUP = 'metrics.skiff.dev';
@@ -33,10 +33,6 @@ export interface MetricsHistoryApiOptions {
   source: MetricsHistorySource;
   /** the node whose usage nodeHistory() reports */
   nodeName: string;
-}
-
-function notFound(plural: string, name: string): StatusError {
-  return new StatusError(404, 'NotFound', `${plural}.${METRICS_HISTORY_GROUP} "${name}" not found`, { name, group: METRICS_HISTORY_GROUP, kind: plural });
 }
 
 function point(p: UsagePoint): Record<string, unknown> {
@@ -57,10 +53,6 @@ export function metricsHistoryApi(opts: MetricsHistoryApiOptions): ApiExtension 
     metadata: { name: node.metadata.name, labels: node.metadata.labels ?? {} },
     points: node.metadata.name === opts.nodeName ? source.nodeHistory().map(point) : [],
   });
-  const selectors = (query: URLSearchParams): { labelSelector?: string; fieldSelector?: string } => ({
-    labelSelector: query.get('labelSelector') ?? undefined,
-    fieldSelector: query.get('fieldSelector') ?? undefined,
-  });
   return {
     group: METRICS_HISTORY_GROUP,
     version: METRICS_HISTORY_VERSION,
@@ -69,21 +61,21 @@ export function metricsHistoryApi(opts: MetricsHistoryApiOptions): ApiExtension 
       { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetricsHistory', verbs: ['get', 'list'] },
     ],
     handle(_req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams): void {
-      if (info.subresource !== '') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+      if (info.subresource !== '') throw notFoundPath();
       const plural = info.resource;
-      if (plural !== 'pods' && plural !== 'nodes') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-      if (plural === 'nodes' && info.namespace !== '') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+      if (plural !== 'pods' && plural !== 'nodes') throw notFoundPath();
+      if (plural === 'nodes' && info.namespace !== '') throw notFoundPath();
       const type = service.typeOf(plural);
-      if (!type) throw notFound(plural, info.name);
+      if (!type) throw notFound(METRICS_HISTORY_GROUP, plural, info.name);
       const history = plural === 'pods' ? podHistory : nodeHistory;
       const kind = plural === 'pods' ? 'PodMetricsHistory' : 'NodeMetricsHistory';
       if (info.name !== '') {
-        if (plural === 'pods' && info.namespace === '') throw notFound(plural, info.name);
+        if (plural === 'pods' && info.namespace === '') throw notFound(METRICS_HISTORY_GROUP, plural, info.name);
         const object = service.tryGet(type, info.namespace, info.name);
-        if (!object) throw notFound(plural, info.name);
+        if (!object) throw notFound(METRICS_HISTORY_GROUP, plural, info.name);
         return sendJson(res, 200, typed(kind, history(object)));
       }
-      const items = service.list(type, info.namespace, selectors(query)).items.map(history);
+      const items = service.list(type, info.namespace, selectorOptions(query)).items.map(history);
       sendJson(res, 200, typed(`${kind}List`, { metadata: {}, items }));
     },
   };
