@@ -11,6 +11,22 @@ export interface PodUsage {
   memoryBytes: number;
 }
 
+/** The name and namespace of a metrics item, or null when it lacks either. */
+function podOf(item: Record<string, unknown>): { name: string; namespace: string } | null {
+  const meta = record(item.metadata);
+  const name = text(meta.name);
+  const namespace = text(meta.namespace);
+  return name === null || namespace === null ? null : { name, namespace };
+}
+
+/** A `usage` of metrics.k8s.io (`{cpu, memory}` quantities), or null when neither parses. */
+function usageOf(value: unknown): { cpuMillicores: number; memoryBytes: number } | null {
+  const usage = record(value);
+  const cpu = cpuMillicores(usage.cpu);
+  const memory = memoryBytes(usage.memory);
+  return cpu === null && memory === null ? null : { cpuMillicores: cpu ?? 0, memoryBytes: memory ?? 0 };
+}
+
 /**
  * Reads a metrics.k8s.io/v1beta1 PodMetricsList (`items[].containers[].usage.{cpu,memory}`). Items that are
  * not PodMetrics, or whose containers carry no parsable usage, are skipped.
@@ -18,26 +34,22 @@ export interface PodUsage {
 export function parsePodMetricsList(body: unknown): PodUsage[] {
   const out: PodUsage[] = [];
   for (const item of list(record(body).items).map(record)) {
-    const meta = record(item.metadata);
-    const name = text(meta.name);
-    const namespace = text(meta.namespace);
-    if (name === null || namespace === null) continue;
+    const pod = podOf(item);
+    if (pod === null) continue;
     let cpu = 0;
     let memory = 0;
     let parsed = 0;
     for (const container of list(item.containers).map(record)) {
-      const usage = record(container.usage);
-      const c = cpuMillicores(usage.cpu);
-      const m = memoryBytes(usage.memory);
-      if (c === null && m === null) continue;
-      cpu += c ?? 0;
-      memory += m ?? 0;
+      const usage = usageOf(container.usage);
+      if (usage === null) continue;
+      cpu += usage.cpuMillicores;
+      memory += usage.memoryBytes;
       parsed++;
     }
     if (parsed === 0) continue;
     const stamp = text(item.timestamp);
     const time = stamp === null ? NaN : Date.parse(stamp);
-    out.push({ namespace, name, timestamp: Number.isFinite(time) ? time : null, cpuMillicores: cpu, memoryBytes: memory });
+    out.push({ ...pod, timestamp: Number.isFinite(time) ? time : null, cpuMillicores: cpu, memoryBytes: memory });
   }
   return out;
 }
@@ -57,20 +69,16 @@ export interface PodUsageHistory {
 export function parsePodMetricsHistoryList(body: unknown): PodUsageHistory[] {
   const out: PodUsageHistory[] = [];
   for (const item of list(record(body).items).map(record)) {
-    const meta = record(item.metadata);
-    const name = text(meta.name);
-    const namespace = text(meta.namespace);
-    if (name === null || namespace === null) continue;
+    const pod = podOf(item);
+    if (pod === null) continue;
     const points: PodUsageHistory['points'] = [];
     for (const p of list(item.points).map(record)) {
       const time = Date.parse(text(p.timestamp) ?? '');
-      const usage = record(p.usage);
-      const cpu = cpuMillicores(usage.cpu);
-      const memory = memoryBytes(usage.memory);
-      if (!Number.isFinite(time) || (cpu === null && memory === null)) continue;
-      points.push({ timestamp: time, cpuMillicores: cpu ?? 0, memoryBytes: memory ?? 0 });
+      const usage = usageOf(p.usage);
+      if (!Number.isFinite(time) || usage === null) continue;
+      points.push({ timestamp: time, ...usage });
     }
-    if (points.length > 0) out.push({ namespace, name, points });
+    if (points.length > 0) out.push({ ...pod, points });
   }
   return out;
 }

@@ -85,7 +85,7 @@ export class PodMetricsSampler {
     try {
       const pods = this.namespace === undefined ? '/pods' : `/namespaces/${this.namespace}/pods`;
       if (!this.seeded) await this.seed(pods);
-      const body = await kubeRequest(this.client.config, { method: 'GET', path: `${POD_METRICS_GROUP}${pods}`, timeoutMs: Math.max(1000, this.intervalMs) });
+      const body = await this.get(`${POD_METRICS_GROUP}${pods}`);
       this.history.record(parsePodMetricsList(body), (this.options.now ?? Date.now)());
       this.publish({ type: 'samples', intervalMs: this.intervalMs, pods: this.history.series() });
     } catch (error) {
@@ -103,11 +103,15 @@ export class PodMetricsSampler {
   private async seed(pods: string): Promise<void> {
     this.seeded = true;
     try {
-      const body = await kubeRequest(this.client.config, { method: 'GET', path: `${POD_METRICS_HISTORY_GROUP}${pods}`, timeoutMs: Math.max(1000, this.intervalMs) });
-      this.history.seed(parsePodMetricsHistoryList(body));
+      this.history.seed(parsePodMetricsHistoryList(await this.get(`${POD_METRICS_HISTORY_GROUP}${pods}`)));
     } catch {
       // no history: the charts fill from the live samples
     }
+  }
+
+  /** A GET that gives up within one sampling interval (at least 1 s). */
+  private get(path: string): Promise<unknown> {
+    return kubeRequest(this.client.config, { method: 'GET', path, timeoutMs: Math.max(1000, this.intervalMs) });
   }
 
   private publish(event: PodMetricsEvent): void {

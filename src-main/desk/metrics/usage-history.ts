@@ -6,8 +6,16 @@ import type { PodUsage, PodUsageHistory } from './metrics-lists';
  * sample per ~10 s), and a pod missing from `capacity` samples in a row is forgotten, so memory stays bounded
  * however many pods come and go.
  */
+interface PodEntry {
+  namespace: string;
+  name: string;
+  points: UsagePoint[];
+  /** samples in a row that did not list the pod */
+  missed: number;
+}
+
 export class UsageHistory {
-  private readonly pods = new Map<string, { namespace: string; name: string; points: UsagePoint[]; missed: number }>();
+  private readonly pods = new Map<string, PodEntry>();
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
@@ -17,20 +25,10 @@ export class UsageHistory {
   record(samples: readonly PodUsage[], now: number): void {
     const seen = new Set<string>();
     for (const sample of samples) {
-      const key = `${sample.namespace}/${sample.name}`;
-      seen.add(key);
-      let pod = this.pods.get(key);
-      if (pod === undefined) {
-        pod = { namespace: sample.namespace, name: sample.name, points: [], missed: 0 };
-        this.pods.set(key, pod);
-      }
+      const pod = this.entry(sample.namespace, sample.name);
+      seen.add(`${sample.namespace}/${sample.name}`);
       pod.missed = 0;
-      const t = sample.timestamp ?? now;
-      const last = pod.points[pod.points.length - 1];
-      // The metrics pipeline refreshes every 15-60 s: the same measurement read twice is one point.
-      if (last !== undefined && last.t === t) continue;
-      pod.points.push({ t, cpuMillicores: sample.cpuMillicores, memoryBytes: sample.memoryBytes });
-      if (pod.points.length > this.capacity) pod.points.splice(0, pod.points.length - this.capacity);
+      this.append(pod.points, { t: sample.timestamp ?? now, cpuMillicores: sample.cpuMillicores, memoryBytes: sample.memoryBytes });
     }
     for (const [key, pod] of this.pods) {
       if (seen.has(key)) continue;
@@ -44,16 +42,28 @@ export class UsageHistory {
    */
   seed(histories: readonly PodUsageHistory[]): void {
     for (const h of histories) {
-      const key = `${h.namespace}/${h.name}`;
-      if ((this.pods.get(key)?.points.length ?? 0) > 0) continue;
-      const points: UsagePoint[] = [];
-      for (const p of [...h.points].sort((a, b) => a.timestamp - b.timestamp)) {
-        if (points.length > 0 && points[points.length - 1].t === p.timestamp) continue;
-        points.push({ t: p.timestamp, cpuMillicores: p.cpuMillicores, memoryBytes: p.memoryBytes });
-      }
-      if (points.length === 0) continue;
-      this.pods.set(key, { namespace: h.namespace, name: h.name, points: points.slice(-this.capacity), missed: 0 });
+      if ((this.pods.get(`${h.namespace}/${h.name}`)?.points.length ?? 0) > 0 || h.points.length === 0) continue;
+      const pod = this.entry(h.namespace, h.name);
+      for (const p of [...h.points].sort((a, b) => a.timestamp - b.timestamp)) this.append(pod.points, { t: p.timestamp, cpuMillicores: p.cpuMillicores, memoryBytes: p.memoryBytes });
     }
+  }
+
+  private entry(namespace: string, name: string): PodEntry {
+    const key = `${namespace}/${name}`;
+    let pod = this.pods.get(key);
+    if (pod === undefined) {
+      pod = { namespace, name, points: [], missed: 0 };
+      this.pods.set(key, pod);
+    }
+    return pod;
+  }
+
+  /** One point more, newest last, at most `capacity`. */
+  private append(points: UsagePoint[], point: UsagePoint): void {
+    // The metrics pipeline refreshes every 15-60 s: the same measurement read twice is one point.
+    if (points.length > 0 && points[points.length - 1].t === point.t) return;
+    points.push(point);
+    if (points.length > this.capacity) points.splice(0, points.length - this.capacity);
   }
 
   series(): PodUsageSeries[] {
