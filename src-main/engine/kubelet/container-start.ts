@@ -131,6 +131,9 @@ export class ContainerStarter {
       mounts,
       imageUser: pulled.imageUser,
     });
+    // A pull or volume preparation may outlast the kubelet's stop: a container created now would outlive the
+    // engine (and its cleanup); the next kubelet starts it.
+    if (this.ctx.stopped()) return undefined;
     let id: string;
     try {
       ({ id } = await this.ctx.runtime.create(options));

@@ -166,10 +166,7 @@ export class PodWorker {
     if (actions.nextInit) {
       wakeIn(await this.starter.start(pod, actions.nextInit, 'init', observed, sandboxId, podIP));
     } else {
-      for (const spec of actions.startApps) {
-        if (this.ctx.stopped()) return;
-        wakeIn(await this.starter.start(pod, spec, 'app', observed, sandboxId, podIP));
-      }
+      for (const spec of actions.startApps) wakeIn(await this.starter.start(pod, spec, 'app', observed, sandboxId, podIP));
     }
     await this.finish(pod, wake);
   }
