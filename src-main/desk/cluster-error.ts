@@ -15,6 +15,11 @@ const TLS_CODES = new Set([
 /** OpenSSL's reading of the server's TLS alert 45 ("certificate expired"): our client certificate is past its notAfter. */
 const CLIENT_CERT_EXPIRED_ALERT = 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED';
 
+/** OpenSSL's code for a TLS alert the server sent ("ERR_SSL_TLSV1_ALERT_…", "ERR_SSL_SSLV3_ALERT_…"). */
+function isTlsAlert(code: string | null): boolean {
+  return code !== null && code.startsWith('ERR_SSL_') && code.includes('ALERT');
+}
+
 /** A client certificate past its notAfter: whom it names and when it expired. */
 export interface ExpiredCertificate {
   subject: string;
@@ -53,7 +58,7 @@ export class ExpiredCredentialsError extends Error {
 function mayBeAboutClientCertificate(error: unknown): boolean {
   if (httpStatus(error) === 401) return true;
   const sys = systemCode(error);
-  return sys === 'ECONNRESET' || sys === 'EPIPE' || (sys !== null && sys.startsWith('ERR_SSL_') && sys.includes('ALERT'));
+  return sys === 'ECONNRESET' || sys === 'EPIPE' || isTlsAlert(sys);
 }
 
 /** `error`, or the expired client certificate it presented when that explains it (kubectl would just say "401"). */
@@ -214,7 +219,7 @@ export function toClusterError(error: unknown, server: string | null): ClusterEr
   if (sys === 'CERT_HAS_EXPIRED') {
     return { ...base, code: 'tls', message: `the certificate of ${server ?? 'the cluster'} has expired (CERT_HAS_EXPIRED): the server must renew it` };
   }
-  if (sys !== null && sys.startsWith('ERR_SSL_') && sys.includes('ALERT')) {
+  if (isTlsAlert(sys)) {
     return { ...base, code: 'tls', message: `${server ?? 'the cluster'} ended the TLS handshake (${sys}): it may not accept the client certificate` };
   }
   if (sys !== null && (TLS_CODES.has(sys) || sys.startsWith('ERR_TLS') || sys.startsWith('ERR_SSL'))) {
