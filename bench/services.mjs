@@ -210,36 +210,25 @@ async function main() {
     const gateway = net.IPAM?.Config?.[0]?.Gateway;
     results.dns = gateway ? { server: gateway, ...(await dnsLatency(gateway, 'bench-httpd.default.svc.cluster.local')) } : { server: 'none' };
 
-    // throughput and latency, alternating direct / through the load balancer
+    // throughput and latency, alternating direct / through the load balancer; `inPod`: wrk runs in the client pod
     const median = (rows, key) => percentile(rows.map((r) => r[key]), 50);
-    for (const v of variants) {
+    const summary = (runs) => ({ runs, rps: median(runs, 'rps'), p50: median(runs, 'p50'), p99: median(runs, 'p99') });
+    const compare = async (directUrl, viaUrl, warmUrl, inPod) => {
+      await runWrk(warmUrl, inPod); // warm-up
       const direct = [];
-      const viaLb = [];
-      await runWrk(`http://${podIPs[v]}:8080/`); // warm-up
+      const via = [];
       for (let i = 0; i < ROUNDS; i++) {
-        direct.push(await runWrk(`http://${podIPs[v]}:8080/`));
-        viaLb.push(await runWrk(`http://127.0.0.1:${nodePorts[v]}/`));
+        direct.push(await runWrk(directUrl, inPod));
+        via.push(await runWrk(viaUrl, inPod));
       }
-      results[v] = {
-        direct: { runs: direct, rps: median(direct, 'rps'), p50: median(direct, 'p50'), p99: median(direct, 'p99') },
-        loadBalancer: { runs: viaLb, rps: median(viaLb, 'rps'), p50: median(viaLb, 'p50'), p99: median(viaLb, 'p99') },
-      };
-    }
+      return { direct: summary(direct), loadBalancer: summary(via) };
+    };
+    for (const v of variants) results[v] = await compare(`http://${podIPs[v]}:8080/`, `http://127.0.0.1:${nodePorts[v]}/`, `http://${podIPs[v]}:8080/`);
 
     // In the cluster: client pod → ClusterIP (the load balancer on the Service's address) vs → the pod IP.
     const clusterIp = JSON.parse(await sh(KUBECTL, ['get', 'service', 'bench-node', '-o', 'json'], kenv)).spec.clusterIP;
-    await runWrk(`http://${clusterIp}:8080/`, kenv); // warm-up; fails when ClusterIPs are not routable here
-    const direct = [];
-    const viaClusterIp = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      direct.push(await runWrk(`http://${podIPs.node}:8080/`, kenv));
-      viaClusterIp.push(await runWrk(`http://${clusterIp}:8080/`, kenv));
-    }
-    results.inCluster = {
-      clusterIp,
-      direct: { runs: direct, rps: median(direct, 'rps'), p50: median(direct, 'p50'), p99: median(direct, 'p99') },
-      loadBalancer: { runs: viaClusterIp, rps: median(viaClusterIp, 'rps'), p50: median(viaClusterIp, 'p50'), p99: median(viaClusterIp, 'p99') },
-    };
+    // (its warm-up goes to the ClusterIP: it fails at once when ClusterIPs are not routable here)
+    results.inCluster = { clusterIp, ...(await compare(`http://${podIPs.node}:8080/`, `http://${clusterIp}:8080/`, `http://${clusterIp}:8080/`, kenv)) };
   } finally {
     engine?.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
