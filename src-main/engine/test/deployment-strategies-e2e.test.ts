@@ -54,7 +54,10 @@ describe('Deployment strategies on Docker via kubectl', { timeout: 240_000 }, ()
   const replicaSets = async (app: string): Promise<KubeObject[]> => (await e.json<List>(['get', 'rs', '-l', `app=${app}`])).items;
   const revisionOf = (obj: KubeObject): number => Number(obj.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
 
-  it('Recreate: every old pod is gone before the first new one is created', async () => {
+  // recreate.go's oldPodsRunning: an old pod in a terminal phase (Succeeded/Failed) no longer counts as
+  // running, so its object may still exist (the kubelet writes the phase, removes the containers, then
+  // deletes it) when the new ReplicaSet's first pod is created.
+  it('Recreate: every old pod has stopped (terminal or gone) before the first new one is created', async () => {
     await e.ok(['apply', '-f', '-'], deployment('recreate', { replicas: 3 }, { strategy: { type: 'Recreate' } }));
     await e.ok(['rollout', 'status', 'deploy/recreate', '--timeout=90s']);
     const old = await livePods('recreate');
@@ -65,7 +68,7 @@ describe('Deployment strategies on Docker via kubectl', { timeout: 240_000 }, ()
     // a kubectl watch of the pods (one line per watch event) ...
     const watch = spawnKubectl(kubectlPath(), e, [
       'get', 'pods', '-l', 'app=recreate', '--watch-only', '--output-watch-events',
-      '-o', 'jsonpath={.type} {.object.metadata.name} {.object.metadata.labels.pod-template-hash}{"\\n"}',
+      '-o', 'jsonpath={.type} {.object.metadata.name} {.object.metadata.labels.pod-template-hash} {.object.status.phase}{"\\n"}',
     ]);
     // ... and the store, where each new pod's creation is checked against what is still there
     const store = e.engine.service.store;
@@ -76,8 +79,9 @@ describe('Deployment strategies on Docker via kubectl', { timeout: 240_000 }, ()
       if (ev.resource !== RESOURCE_PODS || ev.object.metadata.labels?.app !== 'recreate' || hashOf(ev.object) === oldHash) return;
       if (ev.type !== 'ADDED') return;
       newSeen++;
-      const left = store.list(RESOURCE_PODS).filter((p) => oldUids.has(p.metadata.uid));
-      if (left.length > 0) violations.push(`${ev.object.metadata.name} created while ${left.map((p) => p.metadata.name).join(', ')} existed`);
+      const stopped = (p: KubeObject): boolean => ['Succeeded', 'Failed'].includes(String((p.status as { phase?: string } | undefined)?.phase));
+      const left = store.list(RESOURCE_PODS).filter((p) => oldUids.has(p.metadata.uid) && !stopped(p));
+      if (left.length > 0) violations.push(`${ev.object.metadata.name} created while ${left.map((p) => p.metadata.name).join(', ')} still ran`);
       if (newSeen === 1) {
         // containers of old pods still running once a new pod exists would be a violation too
         oldRunningAtFirstNew.push(
@@ -105,9 +109,12 @@ describe('Deployment strategies on Docker via kubectl', { timeout: 240_000 }, ()
 
     const lines = watch.state.stdout.split('\n').filter(Boolean).map((l) => l.split(' '));
     const firstNewAdded = lines.findIndex(([type, , hash]) => type === 'ADDED' && hash !== oldHash);
-    const oldDeleted = lines.map(([type, name], i) => ({ type, name, i })).filter((l) => l.type === 'DELETED' && old.some((p) => p.metadata.name === l.name));
+    const oldLines = lines.map(([type, name, , phase], i) => ({ type, name, phase, i })).filter((l) => old.some((p) => p.metadata.name === l.name));
+    const oldDeleted = oldLines.filter((l) => l.type === 'DELETED');
     expect(oldDeleted.map((l) => l.name).sort()).toEqual(old.map((p) => p.metadata.name).sort());
-    expect(firstNewAdded).toBeGreaterThan(Math.max(...oldDeleted.map((l) => l.i)));
+    // the watch shows each old pod stopped (its terminal phase, or its deletion) before the first new pod
+    const stoppedAt = old.map((p) => oldLines.find((l) => l.name === p.metadata.name && (l.type === 'DELETED' || l.phase === 'Succeeded' || l.phase === 'Failed'))?.i ?? Infinity);
+    expect(firstNewAdded).toBeGreaterThan(Math.max(...stoppedAt));
 
     const now = await livePods('recreate');
     expect(now).toHaveLength(3);
