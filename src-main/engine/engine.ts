@@ -18,9 +18,10 @@ import { ReplicaSetController } from './controllers/replicaset-controller';
 import { Kubelet } from './kubelet/kubelet';
 import type { PodDns } from './kubelet/container-config';
 import type { ClusterDns } from './dns/cluster-dns';
-import { podNetworkSubnets, startPodDns } from './dns/pod-dns-setup';
+import { podNetwork, startPodDns } from './dns/pod-dns-setup';
 import { clusterIpClientFilter } from './lb/cluster-ip-clients';
 import { ClusterIpAddresses } from './lb/cluster-ip-addresses';
+import { KernelForwarding } from './lb/kernel-forwarding';
 import { ServiceLoadBalancer } from './lb/service-load-balancer';
 import { customMetricsApi, metricsApi } from './metrics/metrics-api';
 import { metricsHistoryApi } from './metrics/metrics-history-api';
@@ -58,6 +59,12 @@ export interface EngineOptions {
    * CAP_NET_ADMIN and the cluster DNS, and falls back (logged) to DNS answering pod IPs otherwise.
    */
   clusterIps?: boolean;
+  /**
+   * Forward Service connections in the kernel (iptables DNAT, counted by iptables rules) where ClusterIPs are
+   * routable and iptables works; default true. `false` (or SKIFF_KERNEL_FORWARDING=0) proxies everything
+   * in user space.
+   */
+  kernelForwarding?: boolean;
 }
 
 export interface RuntimeOptions {
@@ -172,6 +179,8 @@ export class Engine {
           crashBackoffBaseMs: runtime.crashBackoffBaseMs,
           maxPods: runtime.maxPods,
           dns: podDns,
+          // a deleted pod gets SIGTERM once the load balancer no longer sends it new connections
+          drain: (ip) => lb?.drain(ip) ?? Promise.resolve(),
           onPullProgress: opts.log ? (image, line) => opts.log?.(`pulling ${image}: ${line}`) : undefined,
         });
         streams = createPodStreams(kubelet.resolver, docker);
@@ -190,8 +199,14 @@ export class Engine {
           log('ClusterIPs are not routable (the cluster DNS is off); in-cluster ports are not remapped');
         }
         // ClusterIP listeners serve the pod network and the host, not whoever else can route to the address
-        const clusterIpClients = clusterIps ? clusterIpClientFilter(await podNetworkSubnets(docker, clusterId)) : undefined;
-        lb = new ServiceLoadBalancer({ service, events, clusterIps, clusterIpClients });
+        const network = clusterIps ? await podNetwork(docker, clusterId) : undefined;
+        const clusterIpClients = network ? clusterIpClientFilter(network.subnets) : undefined;
+        let forwarding: KernelForwarding | undefined;
+        if (network && opts.kernelForwarding !== false && process.env.SKIFF_KERNEL_FORWARDING !== '0') {
+          const kernel = new KernelForwarding({ clusterId, podSubnets: network.subnets, bridges: network.bridges, log });
+          if (await kernel.start()) forwarding = kernel;
+        }
+        lb = new ServiceLoadBalancer({ service, events, clusterIps, clusterIpClients, forwarding });
         lb.start();
         started.push(lb);
         // after the load balancer in stop order: it closes its listeners, then the addresses go

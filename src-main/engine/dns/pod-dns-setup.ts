@@ -21,12 +21,24 @@ export async function podNetworkGateway(docker: Docker, clusterId: string): Prom
 
 /** The IPv4 subnets ("a.b.c.d/n") of the engine's pod network; empty when it cannot be inspected. */
 export async function podNetworkSubnets(docker: Docker, clusterId: string): Promise<string[]> {
+  return (await podNetwork(docker, clusterId)).subnets;
+}
+
+/**
+ * The engine's pod network as the host sees it: its IPv4 subnets and its bridge interface (Docker's
+ * `com.docker.network.bridge.name`, else `br-` + 12 characters of the network id); empty when it cannot be
+ * inspected.
+ */
+export async function podNetwork(docker: Docker, clusterId: string): Promise<{ subnets: string[]; bridges: string[] }> {
   const runtime = new PodRuntime(docker, clusterId);
   try {
-    const info = (await docker.getNetwork(runtime.network).inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
-    return (info.IPAM?.Config ?? []).map((c) => c.Subnet ?? '').filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+    const info = (await docker.getNetwork(runtime.network).inspect()) as { Id?: string; Driver?: string; Options?: Record<string, string>; IPAM?: { Config?: Array<{ Subnet?: string }> } };
+    const subnets = (info.IPAM?.Config ?? []).map((c) => c.Subnet ?? '').filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+    const named = info.Options?.['com.docker.network.bridge.name'];
+    const bridge = info.Driver === 'bridge' ? (named ?? (info.Id ? `br-${info.Id.slice(0, 12)}` : undefined)) : undefined;
+    return { subnets, bridges: bridge ? [bridge] : [] };
   } catch {
-    return [];
+    return { subnets: [], bridges: [] };
   }
 }
 

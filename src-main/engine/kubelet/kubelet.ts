@@ -57,6 +57,11 @@ export interface KubeletOptions {
   /** tests: replace the volume manager or the probe workers */
   volumes?: PodVolumes & { start?(): void; stop?(): void; pruneOrphans?(live: ReadonlySet<string>): Promise<void> };
   probeFactory?: ProbeWorkerFactory;
+  /**
+   * Before a deleted pod's containers get SIGTERM: resolves once the load balancer sends its IP no new
+   * connection (the kernel path forwards by rules that a moment ago may still have pointed there).
+   */
+  drain?: (ip: string) => Promise<void>;
 }
 
 const SYNC_CONCURRENCY = 16;
@@ -139,6 +144,7 @@ export class Kubelet {
       sandboxImage: '',
       hostIP: () => this.node.hostIP,
       allocatable: () => this.node.allocatable(),
+      drain: opts.drain,
       dns: opts.dns,
       clock: this.clock,
       probeFactory: opts.probeFactory,

@@ -47,6 +47,8 @@ export interface PodWorkerContext {
   requeue(uid: string, ms: number): void;
   /** the kubelet is stopping: leave Docker and the store alone */
   stopped(): boolean;
+  /** resolves once nothing sends the pod at this IP new connections (KubeletOptions.drain) */
+  drain?(ip: string): Promise<void>;
 }
 
 /** `name_namespace(uid)`, as the kubelet's format.Pod prints a pod in messages. */

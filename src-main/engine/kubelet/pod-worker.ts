@@ -7,7 +7,7 @@
 import type { EventType } from '../controllers/event-recorder';
 import type { KubeObject } from '../object';
 import { jsonEqual } from '../object';
-import { asNumber, asObject, asString, type JsonObject } from '../registry/json-access';
+import { asNumber, asObject, asString, getString, type JsonObject } from '../registry/json-access';
 import { StatusError } from '../status';
 import { ContainerStarter } from './container-start';
 import { sandboxConfig } from './container-config';
@@ -322,6 +322,9 @@ export class PodWorker {
   private async terminate(pod: KubeObject): Promise<void> {
     const rt = this.ctx.runtime;
     this.probes.stop();
+    // as Kubernetes intends (endpoints drop a terminating pod before it stops), but waited for, not raced
+    const ip = getString(pod, 'status', 'podIP');
+    if (ip && this.ctx.drain) await this.ctx.drain(ip);
     let observed = await rt.observe(this.uid);
     await this.killAll(pod, observed, this.deadline);
     if (this.ctx.stopped()) return;

@@ -15,6 +15,7 @@ import { deepCopy, jsonEqual } from '../object';
 import { asNumber, asObject, asString, getArray, getObject, getString } from '../registry/json-access';
 import { StatusError } from '../status';
 import type { StoreEvent } from '../store/sqlite-store';
+import type { Frontend, KernelForwarding } from './kernel-forwarding';
 import { servedClusterIp } from './served-cluster-ip';
 import { TcpProxy, type Backend } from './tcp-proxy';
 import { TrafficCounters } from './traffic-counters';
@@ -43,6 +44,11 @@ export interface ServiceLoadBalancerOptions {
   clusterIps?: ClusterIpHost;
   /** who may connect to a ClusterIP listener (clusterIpClientFilter); default anyone */
   clusterIpClients?: (remote: string, listenerHost: string) => boolean;
+  /**
+   * The kernel fast path (Linux, root): what a listener serves is also forwarded by iptables DNAT and
+   * counted there; the listener keeps the port and takes what the kernel does not forward.
+   */
+  forwarding?: KernelForwarding;
 }
 
 /** One port the load balancer should listen on for a Service. */
@@ -145,6 +151,7 @@ export class ServiceLoadBalancer implements PodTraffic {
     this.host = opts.host ?? '127.0.0.1';
     this.retryMs = opts.retryMs ?? DEFAULT_RETRY_MS;
     this.counters = new TrafficCounters(opts.now);
+    opts.forwarding?.countInto(this.counters);
   }
 
   start(): void {
@@ -161,6 +168,8 @@ export class ServiceLoadBalancer implements PodTraffic {
     for (const t of this.retries.values()) clearTimeout(t);
     this.retries.clear();
     await this.idle();
+    // the kernel stops forwarding first, then the listeners go
+    await this.opts.forwarding?.stop();
     for (const listeners of this.active.values()) for (const a of listeners.values()) await a.proxy.close();
     this.active.clear();
     for (const ip of this.addresses.values()) await this.opts.clusterIps?.remove(ip);
@@ -170,6 +179,21 @@ export class ServiceLoadBalancer implements PodTraffic {
   /** Resolves when no sync is running or queued. */
   async idle(): Promise<void> {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  /** Brings the counters up to date now (the kernel path's are read every second); user space counts at once. */
+  async collect(): Promise<void> {
+    await this.opts.forwarding?.collect();
+  }
+
+  /** Resolves once the load balancer sends `ip` no new connection (the kubelet waits for it before a kill). */
+  async drain(ip: string): Promise<void> {
+    await this.opts.forwarding?.drain(ip);
+  }
+
+  /** Whether Service traffic is forwarded by the kernel (else proxied in user space). */
+  get kernelForwarding(): boolean {
+    return this.opts.forwarding?.enabled === true;
   }
 
   requestRate(namespace: string, pod: string, windowMs?: number): number | undefined {
@@ -258,6 +282,11 @@ export class ServiceLoadBalancer implements PodTraffic {
       }
     }
     if (current.size === 0) this.active.delete(key);
+    // only ports this load balancer holds: the kernel must never take another program's connections
+    const forwarded: Frontend[] = [...current.values()]
+      .filter((a) => a.proxy.listening && a.proxy.backendCount > 0)
+      .map((a) => ({ ip: a.proxy.host, port: a.proxy.port, fromPods: a.kind === 'clusterIP', backends: a.proxy.backendList }));
+    await this.opts.forwarding?.set(key, forwarded);
     if (svc) this.writeIngress(svc, [...current.values()].some((a) => a.kind !== 'clusterIP' && a.proxy.listening));
     this.scheduleRetry(key, retry);
   }

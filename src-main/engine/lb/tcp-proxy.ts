@@ -56,6 +56,10 @@ export class TcpProxy {
     return this.backends.length;
   }
 
+  get backendList(): readonly Backend[] {
+    return this.backends;
+  }
+
   get listening(): boolean {
     return this.server !== undefined;
   }

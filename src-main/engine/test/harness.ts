@@ -29,7 +29,7 @@ export interface TestEngineOptions {
    * further engine options (metrics interval, HPA sync period, pod traffic, routable ClusterIPs). ClusterIPs
    * are off unless asked for: engines of parallel tests must not put addresses on the host's lo.
    */
-  engine?: Pick<EngineOptions, 'metrics' | 'hpaSyncMs' | 'podTraffic' | 'clusterIps'>;
+  engine?: Pick<EngineOptions, 'metrics' | 'hpaSyncMs' | 'podTraffic' | 'clusterIps' | 'kernelForwarding'>;
 }
 
 export async function startTestEngine(opts: TestEngineOptions = {}): Promise<TestEngine> {

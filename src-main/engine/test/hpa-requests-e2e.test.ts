@@ -121,6 +121,7 @@ describe('HPA on requests_per_second with real load through the load balancer', 
     expect(await targets()).toMatch(new RegExp(`^(0|\\d{1,3}m)/${TARGET_RPS}$`));
     expect(await replicas()).toBe(1);
 
+    await e.engine.loadBalancer?.collect();
     const sentBefore = e.engine.podTraffic.totals('default', (await readyPods())[0])?.requests ?? 0;
     load = new BoundedLoad(nodePort, LOAD_RPS, 150_000);
     await eventually(async () => (await replicas()) >= 3, 90_000, 500).catch(async (err: unknown) => {
@@ -145,6 +146,7 @@ describe('HPA on requests_per_second with real load through the load balancer', 
     expect(load.failures, load.failures.slice(0, 3).join('; ')).toEqual([]);
     expect(sent).toBeGreaterThan(100);
     // every request reached a pod through the load balancer and was counted there, once
+    await e.engine.loadBalancer?.collect();
     const counted = (await readyPods()).reduce((sum, p) => sum + (e.engine.podTraffic.totals('default', p)?.requests ?? 0), 0);
     expect(counted - sentBefore).toBe(sent);
     expect([...load.byPod.keys()].sort()).toEqual(expect.arrayContaining(ready.sort()));

@@ -62,7 +62,12 @@ function twoPortDeployment(name: string, replicas: number): string {
   });
 }
 
-describe('Services end to end (real Docker, real kubectl)', () => {
+// Both data paths, the same tests: the kernel's (iptables DNAT, where the engine may manage it: root on
+// Linux, as CI is) and the user-space proxy (everywhere else, and what takes what the kernel does not forward).
+describe.each([
+  { path: 'kernel forwarding', kernelForwarding: true },
+  { path: 'user-space proxy', kernelForwarding: false },
+])('Services end to end (real Docker, real kubectl), $path', ({ kernelForwarding }) => {
   let e: RuntimeEngine;
   let nodePort: number;
   let stopped = false;
@@ -80,7 +85,7 @@ describe('Services end to end (real Docker, real kubectl)', () => {
   const eventsOf = async (name: string): Promise<EventView[]> => (await e.json<{ items: EventView[] }>(['get', 'events'])).items.filter((ev) => ev.involvedObject.name === name);
 
   beforeAll(async () => {
-    e = await startRuntimeEngine({ engine: { clusterIps: true } });
+    e = await startRuntimeEngine({ engine: { clusterIps: true, kernelForwarding } });
     nodePort = await freeNodePort();
     await e.ok(['apply', '-f', '-'], webDeployment('web', 3));
     // The ClusterIP is routable: port 80 is remapped to the pods' 8080 as kube-proxy does.
@@ -97,6 +102,7 @@ describe('Services end to end (real Docker, real kubectl)', () => {
 
   it('starts the cluster DNS on the pod network and points pods at it', async () => {
     expect(e.engine.dns, 'the cluster DNS did not start (see the engine log)').toBeDefined();
+    expect(e.engine.loadBalancer?.kernelForwarding, 'kernel forwarding (see the engine log)').toBe(kernelForwarding);
     const resolv = await inClient('cat /etc/resolv.conf');
     expect(resolv.join('\n')).toContain('search default.svc.cluster.local svc.cluster.local cluster.local');
     expect(resolv.join('\n')).toMatch(/ndots:5/);
@@ -127,6 +133,7 @@ describe('Services end to end (real Docker, real kubectl)', () => {
   });
 
   it('spreads 300 requests over the ready pods within ±30% of even, counts them per pod, and an unready pod gets none of the next 100', async () => {
+    await e.engine.loadBalancer?.collect();
     const before = new Map((await readyWebPods()).map((p) => [p.metadata.name ?? '', e.engine.podTraffic.totals('default', p.metadata.name ?? '')?.requests ?? 0]));
     const lines = await inClient('for i in $(seq 300); do get web; done');
     expect(lines).toHaveLength(300);
@@ -135,6 +142,7 @@ describe('Services end to end (real Docker, real kubectl)', () => {
     expect(byPod.size).toBe(3);
     for (const [pod, n] of byPod) expect(Math.abs(n - 100), `${pod} got ${n}`).toBeLessThanOrEqual(30);
     // in-cluster traffic passes the load balancer now, so it is in the per-pod counters (HPA requests_per_second)
+    await e.engine.loadBalancer?.collect();
     for (const [pod, n] of byPod) expect((e.engine.podTraffic.totals('default', pod)?.requests ?? 0) - (before.get(pod) ?? 0), pod).toBeGreaterThanOrEqual(n);
 
     const [victim] = await readyWebPods();
@@ -153,10 +161,14 @@ describe('Services end to end (real Docker, real kubectl)', () => {
   });
 
   it('answers a NodePort Service on 127.0.0.1 over ready pods and counts their traffic', async () => {
+    // web-np has Endpoints of its own: the pod made ready again at the end of the last test is there too
+    await eventually(() => e.engine.loadBalancer?.listeners('default', 'web-np').every((l) => l.backends === 3) === true, 20_000, 50);
+    await e.engine.loadBalancer?.idle();
     const bodies = await Promise.all(Array.from({ length: 30 }, () => hostGet(nodePort)));
     const byPod = counts(bodies);
     const ready = (await readyWebPods()).map((p) => p.metadata.name ?? '');
     expect([...byPod.keys()].sort()).toEqual([...ready].sort());
+    await e.engine.loadBalancer?.collect();
     for (const pod of ready) {
       expect(e.engine.podTraffic.totals('default', pod)?.requests).toBeGreaterThanOrEqual(byPod.get(pod) ?? 0);
       expect(e.engine.podTraffic.requestRate('default', pod, 30_000)).toBeGreaterThan(0);
