@@ -37,10 +37,11 @@ export function writeResults(name, data) {
 }
 
 /** Start `skiff engine start` as a child process; resolves when its URL is printed. */
-export function startEngineProcess(stateDir, extraArgs = []) {
+export function startEngineProcess(stateDir, extraArgs = [], env = {}) {
   const t0 = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'skiff.js'), 'engine', 'start', '--state-dir', stateDir, '--port', '0', '--kubeconfig', join(stateDir, 'kubeconfig'), ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   return new Promise((resolve, reject) => {

@@ -8,6 +8,9 @@
 // direct / load balancer to share the machine's noise. The same comparison from inside the cluster: wrk in a
 // client pod (the host's wrk binary and libraries mounted read-only, as for node) against the Service's
 // ClusterIP (the engine's load balancer listening on it) and against the pod IP, for the keep-alive backend.
+// Two engines one after the other, each with its own direct baseline: the default (the kernel path, iptables
+// DNAT, where the engine may manage iptables: root on Linux) and the user-space proxy alone
+// (SKIFF_KERNEL_FORWARDING=0, what every other machine gets), host-side comparisons only.
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -166,25 +169,30 @@ async function dnsLatency(server, name) {
   return { n: times.length, failures, p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
-async function main() {
-  const { ensureTestImage, TEST_IMAGE } = await importTs('src-main/engine/test/test-images.ts');
-  await ensureTestImage(docker);
+/**
+ * One engine process, its backends, and the comparisons: `full` adds Service → first answer, DNS and the
+ * in-cluster path. `env` chooses the data path (SKIFF_KERNEL_FORWARDING=0: the user-space proxy).
+ */
+async function measure(image, env, full) {
   const stateDir = mkdtempSync(join(tmpdir(), 'skiff-bench-svc-'));
   const kenv = { KUBECONFIG: join(stateDir, 'kubeconfig') };
-  const results = { config: { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, cpus: (await import('node:os')).cpus().length } };
+  const results = {};
   let engine;
   try {
-    engine = await startEngineProcess(stateDir);
+    engine = await startEngineProcess(stateDir, [], env);
     const client = engineClient(stateDir, engine.url);
+    const clusterId = readFileSync(join(stateDir, 'cluster-id'), 'utf8').trim();
     const variants = ['httpd', 'node'];
     for (const v of variants) {
-      writeFileSync(join(stateDir, `${v}.json`), deployment(`bench-${v}`, TEST_IMAGE, v));
+      writeFileSync(join(stateDir, `${v}.json`), deployment(`bench-${v}`, image, v));
       await sh(KUBECTL, ['apply', '-f', join(stateDir, `${v}.json`)], kenv);
     }
-    writeFileSync(join(stateDir, 'client.json'), wrkClientPod(TEST_IMAGE));
-    await sh(KUBECTL, ['apply', '-f', join(stateDir, 'client.json')], kenv);
+    if (full) {
+      writeFileSync(join(stateDir, 'client.json'), wrkClientPod(image));
+      await sh(KUBECTL, ['apply', '-f', join(stateDir, 'client.json')], kenv);
+    }
     for (const v of variants) await sh(KUBECTL, ['rollout', 'status', `deploy/bench-${v}`, '--timeout=120s'], kenv);
-    await sh(KUBECTL, ['wait', '--for=condition=Ready', 'pod/bench-client', '--timeout=120s'], kenv);
+    if (full) await sh(KUBECTL, ['wait', '--for=condition=Ready', 'pod/bench-client', '--timeout=120s'], kenv);
     const podIPs = {};
     for (const v of variants) podIPs[v] = JSON.parse(await sh(KUBECTL, ['get', 'pods', '-l', `app=bench-${v}`, '-o', 'json'], kenv)).items[0].status.podIP;
 
@@ -203,12 +211,17 @@ async function main() {
     results.serviceToFirstAnswerMs = performance.now() - tCreate;
     nodePorts.node = await createService(client, 'bench-node');
     await get(nodePorts.node).catch(() => new Promise((r) => setTimeout(r, 500)));
+    // which path carries the traffic: this engine's iptables chains exist only while the kernel forwards
+    const prefix = `SKIFF-${clusterId.replace(/[^a-z0-9]/gi, '').slice(0, 8).toLowerCase()}-`;
+    const nat = await sh('iptables-save', ['-t', 'nat']).catch(() => '');
+    results.path = nat.includes(prefix) && nat.includes(`--to-destination ${podIPs.node}:8080`) ? 'kernel' : 'user space';
 
-    // cluster DNS latency from the host to the gateway address pods use
-    const clusterId = readFileSync(join(stateDir, 'cluster-id'), 'utf8').trim();
-    const net = await docker.getNetwork(`skiff-${clusterId}`).inspect();
-    const gateway = net.IPAM?.Config?.[0]?.Gateway;
-    results.dns = gateway ? { server: gateway, ...(await dnsLatency(gateway, 'bench-httpd.default.svc.cluster.local')) } : { server: 'none' };
+    if (full) {
+      // cluster DNS latency from the host to the gateway address pods use
+      const net = await docker.getNetwork(`skiff-${clusterId}`).inspect();
+      const gateway = net.IPAM?.Config?.[0]?.Gateway;
+      results.dns = gateway ? { server: gateway, ...(await dnsLatency(gateway, 'bench-httpd.default.svc.cluster.local')) } : { server: 'none' };
+    }
 
     // throughput and latency, alternating direct / through the load balancer; `inPod`: wrk runs in the client pod
     const median = (rows, key) => percentile(rows.map((r) => r[key]), 50);
@@ -225,10 +238,12 @@ async function main() {
     };
     for (const v of variants) results[v] = await compare(`http://${podIPs[v]}:8080/`, `http://127.0.0.1:${nodePorts[v]}/`, `http://${podIPs[v]}:8080/`);
 
-    // In the cluster: client pod → ClusterIP (the load balancer on the Service's address) vs → the pod IP.
-    const clusterIp = JSON.parse(await sh(KUBECTL, ['get', 'service', 'bench-node', '-o', 'json'], kenv)).spec.clusterIP;
-    // (its warm-up goes to the ClusterIP: it fails at once when ClusterIPs are not routable here)
-    results.inCluster = { clusterIp, ...(await compare(`http://${podIPs.node}:8080/`, `http://${clusterIp}:8080/`, `http://${clusterIp}:8080/`, kenv)) };
+    if (full) {
+      // In the cluster: client pod → ClusterIP (the load balancer on the Service's address) vs → the pod IP.
+      const clusterIp = JSON.parse(await sh(KUBECTL, ['get', 'service', 'bench-node', '-o', 'json'], kenv)).spec.clusterIP;
+      // (its warm-up goes to the ClusterIP: it fails at once when ClusterIPs are not routable here)
+      results.inCluster = { clusterIp, ...(await compare(`http://${podIPs.node}:8080/`, `http://${clusterIp}:8080/`, `http://${clusterIp}:8080/`, kenv)) };
+    }
   } finally {
     engine?.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
@@ -242,14 +257,27 @@ async function main() {
     }
     rmSync(stateDir, { recursive: true, force: true });
   }
+  return results;
+}
+
+async function main() {
+  const { ensureTestImage, TEST_IMAGE } = await importTs('src-main/engine/test/test-images.ts');
+  await ensureTestImage(docker);
+  const results = { config: { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, cpus: (await import('node:os')).cpus().length } };
+  // The engine as it starts by default (the kernel path where it may manage iptables), then the same
+  // host-side comparisons with the user-space proxy alone (what every other machine gets).
+  Object.assign(results, await measure(TEST_IMAGE, {}, true));
+  results.userSpace = await measure(TEST_IMAGE, { SKIFF_KERNEL_FORWARDING: '0' }, false);
 
   const r = results;
   const rows = [];
   const label = { httpd: 'busybox httpd, new connection per request', node: 'Node http, keep-alive' };
   const sources = [
-    ['httpd', r.httpd, label.httpd],
-    ['node', r.node, label.node],
-    ['inCluster', r.inCluster, 'pod → ClusterIP, Node http keep-alive'],
+    ['httpd', r.httpd, `${label.httpd} (${r.path})`],
+    ['node', r.node, `${label.node} (${r.path})`],
+    ['inCluster', r.inCluster, `pod → ClusterIP, Node http keep-alive (${r.path})`],
+    ['httpd', r.userSpace.httpd, `${label.httpd} (${r.userSpace.path})`],
+    ['node', r.userSpace.node, `${label.node} (${r.userSpace.path})`],
   ];
   for (const [, x, name] of sources) {
     const ratio = x.loadBalancer.rps / x.direct.rps;
@@ -258,7 +286,7 @@ async function main() {
     rows.push([`${name}: latency p50`, `${fmt(x.loadBalancer.p50, 2)} ms`, `${fmt(x.direct.p50, 2)} ms`, '—', '—']);
     rows.push([`${name}: latency p99`, `${fmt(x.loadBalancer.p99, 2)} ms`, `${fmt(x.direct.p99, 2)} ms`, '≤ direct + 1 ms', `${extraP99 <= 1 ? 'yes' : 'no'} (${extraP99 >= 0 ? '+' : ''}${fmt(extraP99, 2)} ms)`]);
   }
-  rows.push(['Service created → first answer on 127.0.0.1:nodePort', `${fmt(r.serviceToFirstAnswerMs)} ms`, '—', '—', '—']);
+  rows.push([`Service created → first answer on 127.0.0.1:nodePort (${r.path} / ${r.userSpace.path})`, `${fmt(r.serviceToFirstAnswerMs)} / ${fmt(r.userSpace.serviceToFirstAnswerMs)} ms`, '—', '—', '—']);
   rows.push([`cluster DNS A query p50 / p99 (n=${r.dns.n ?? 0}, host → ${r.dns.server})`, `${fmt(r.dns.p50, 3)} / ${fmt(r.dns.p99, 3)} ms`, '—', '—', r.dns.failures ? `${r.dns.failures} failed` : '—']);
   printTable('Services (issue 5)', ['measure', 'through the load balancer', 'direct to the pod (same run)', 'target', 'met'], rows);
   writeResults('services', results);

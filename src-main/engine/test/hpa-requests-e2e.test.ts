@@ -70,13 +70,19 @@ interface EventView {
   involvedObject: { kind: string; name: string };
 }
 
-describe('HPA on requests_per_second with real load through the load balancer', () => {
+// Both data paths count the requests the HPA reads: the kernel's (iptables rule counters, read every second;
+// root on Linux, as CI is) and the user-space proxy's.
+describe.each([
+  { path: 'kernel forwarding', kernelForwarding: true },
+  { path: 'user-space proxy', kernelForwarding: false },
+])('HPA on requests_per_second with real load through the load balancer, $path', ({ kernelForwarding }) => {
   let e: RuntimeEngine;
   let nodePort: number;
   let load: BoundedLoad | undefined;
 
   beforeAll(async () => {
-    e = await startRuntimeEngine({ engine: { hpaSyncMs: 1000 } });
+    e = await startRuntimeEngine({ engine: { hpaSyncMs: 1000, clusterIps: kernelForwarding, kernelForwarding } });
+    expect(e.engine.loadBalancer?.kernelForwarding, 'kernel forwarding (see the engine log)').toBe(kernelForwarding);
     nodePort = await freeNodePort();
     await e.ok(['apply', '-f', '-'], webDeployment('rps', 1));
     await e.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'rps' }, spec: { type: 'NodePort', selector: { app: 'rps' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort }] } }));
