@@ -158,8 +158,9 @@ describe('KernelForwarding without the kernel', () => {
       expect(kf.enabled).toBe(false);
       expect(kf.reason).toBe('iptables-restore: line 7 failed');
       expect(logs).toEqual(['kernel forwarding failed (iptables-restore: line 7 failed); the load balancer proxies in user space']);
-      // what it had written is removed
+      // what it had written is removed, route_localnet put back
       expect(restores.at(-1)).toMatch(/-X SKIFF-abcd1234-OUT/);
+      expect(readFileSync(join(procSys, 'net/ipv4/conf/br-test/route_localnet'), 'utf8')).toBe('0');
       await kf.drain('10.123.0.11');
       await kf.stop();
     } finally {

@@ -381,6 +381,7 @@ export class KernelForwarding {
       // a rule the kernel refuses now: forward nothing rather than something stale; the listeners take it
       this.opts.log?.(`kernel forwarding failed (${describe(err)}); the load balancer proxies in user space`);
       await this.removeAll().catch(() => undefined);
+      this.restoreLocalnet();
       this.on = false;
       this.offReason = describe(err);
       this.forwarded = new Set();
