@@ -19,11 +19,6 @@ export async function podNetworkGateway(docker: Docker, clusterId: string): Prom
   return gateway;
 }
 
-/** The IPv4 subnets ("a.b.c.d/n") of the engine's pod network; empty when it cannot be inspected. */
-export async function podNetworkSubnets(docker: Docker, clusterId: string): Promise<string[]> {
-  return (await podNetwork(docker, clusterId)).subnets;
-}
-
 /**
  * The engine's pod network as the host sees it: its IPv4 subnets and its bridge interface (Docker's
  * `com.docker.network.bridge.name`, else `br-` + 12 characters of the network id); empty when it cannot be

@@ -325,6 +325,7 @@ export class PodWorker {
     // as Kubernetes intends (endpoints drop a terminating pod before it stops), but waited for, not raced
     const ip = getString(pod, 'status', 'podIP');
     if (ip && this.ctx.drain) await this.ctx.drain(ip);
+    if (this.ctx.stopped()) return;
     let observed = await rt.observe(this.uid);
     await this.killAll(pod, observed, this.deadline);
     if (this.ctx.stopped()) return;
