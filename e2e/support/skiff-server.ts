@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { ensureTestImage } from '../../src-main/engine/test/test-images';
+import { removeForwardingRules } from '../../src-main/engine/lb/kernel-forwarding';
 
 const projectRoot = path.resolve(__dirname, '..', '..');
 const LABEL_CLUSTER = 'dev.skiff.cluster';
@@ -50,6 +51,8 @@ export async function removeClusterObjects(docker: Docker, clusterId: string): P
   for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
   for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  // the kernel path's iptables rules, left when the engine was killed (none where iptables is not ours to use)
+  await removeForwardingRules(clusterId).catch(() => undefined);
 }
 
 function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, output: string[]): Promise<RegExpMatchArray> {

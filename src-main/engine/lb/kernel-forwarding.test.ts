@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, ensureTestImage } from '../test/test-images';
-import { chainPrefix, endpointChain, KernelForwarding, ownRules, parseCounters, renderFilter, renderNat, type Frontend, type RestoreRunner } from './kernel-forwarding';
+import { chainPrefix, endpointChain, KernelForwarding, ownRules, removeForwardingRules, parseCounters, renderFilter, renderNat, type Frontend, type RestoreRunner } from './kernel-forwarding';
 import type { Backend } from './tcp-proxy';
 import { TrafficCounters } from './traffic-counters';
 
@@ -302,5 +302,20 @@ describe.skipIf(!haveDocker)('KernelForwarding on real iptables (needs root, ipt
     await other.stop();
     expect(ours(other.prefix)).toEqual([]);
     await a.stop();
+  });
+
+  it('removeForwardingRules (test cleanup after a kill) takes a dead engine’s rules and nothing else', async () => {
+    const dead = new KernelForwarding({ clusterId: `kd${id}`, podSubnets: [subnet], bridges: [bridge], pollMs: 60_000 });
+    const alive = new KernelForwarding({ clusterId: `kl${id}`, podSubnets: [subnet], bridges: [bridge], pollMs: 60_000 });
+    expect(await dead.start()).toBe(true);
+    expect(await alive.start()).toBe(true);
+    await dead.set('default/web', [{ ip: '127.0.0.1', port: freePort(), fromPods: false, backends: [{ ip: backendIp, port: 8080, namespace: 'default', pod: 'web-1' }] }]);
+    expect(ours(dead.prefix).some((l) => l.includes('DNAT'))).toBe(true);
+    await removeForwardingRules(`kd${id}`);
+    expect(ours(dead.prefix)).toEqual([]);
+    expect(ours(alive.prefix).length).toBeGreaterThan(0);
+    await alive.stop();
+    await dead.stop();
+    expect(ours(dead.prefix)).toEqual([]);
   });
 });

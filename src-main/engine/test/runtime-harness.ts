@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, rmSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { LABEL_CLUSTER } from '../kubelet/labels';
+import { removeForwardingRules } from '../lb/kernel-forwarding';
 import type { KubeObject } from '../object';
 import { kubectl, kubectlBinaries, startTestEngine, type RunResult, type TestEngine, type TestEngineOptions } from './harness';
 import { ensureTestImage } from './test-images';
@@ -71,6 +72,8 @@ export async function removeClusterObjects(clusterId: string): Promise<void> {
   for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
   for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  // the kernel path's iptables rules, left when the engine was killed (none where iptables is not ours to use)
+  await removeForwardingRules(clusterId).catch(() => undefined);
 }
 
 export function conditionStatus(obj: KubeObject | undefined, type: string): string | undefined {
