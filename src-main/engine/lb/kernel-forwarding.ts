@@ -8,7 +8,9 @@
  *   SKIFF_MARK), then DNAT to one ready endpoint chosen at random with kube-proxy's 1/(n-i) probabilities.
  *   `<prefix>-POST` (from POSTROUTING) masquerades marked connections, so replies come back through the
  *   host (pod → ClusterIP → pod on one bridge, and 127.0.0.1 sources, need it).
- * - filter: `<prefix>-CNT` (from FORWARD, OUTPUT and INPUT) jumps, for marked connections, to one chain per
+ * - mangle: `<prefix>-CNT` (from POSTROUTING and INPUT, so every packet passes it once: after DNAT on the way to
+ *   the pod, before un-NAT on the way back; Docker and host firewalls leave mangle alone, so no ACCEPT of theirs
+ *   comes first) jumps, for marked connections, to one chain per
  *   endpoint (`<prefix>-E<hash>`) whose rule counters are the endpoint's traffic: packets carrying an HTTP/1.x
  *   request line (" HTTP/1.1\r\n", as the user-space proxy counts them), client FINs of connections that
  *   never carried one (a non-HTTP connection is one request), and packets/bytes each way. Endpoint chains
@@ -127,12 +129,12 @@ function endpointRules(chain: string, b: Backend): string[] {
 }
 
 /**
- * The filter table's counting (pure): CNT rewritten whole; chains of new endpoints declared with their rules
- * (existing ones untouched, so their counters go on); gone ones flushed (deleted in a second step: nftables
- * refuses to delete a chain in the transaction that drops the last jump to it).
+ * The mangle table's counting (pure): CNT rewritten whole; chains of new endpoints declared with their rules
+ * (existing ones untouched, so their counters go on); gone ones only named (flushed and deleted in a second
+ * step: nftables refuses to delete a chain in the transaction that drops the last jump to it).
  */
-export function renderFilter(prefix: string, endpoints: readonly Backend[], existing: ReadonlySet<string>): { restore: string; created: string[]; gone: string[] } {
-  const lines = ['*filter', `:${prefix}-CNT - [0:0]`];
+export function renderCounting(prefix: string, endpoints: readonly Backend[], existing: ReadonlySet<string>): { restore: string; created: string[]; gone: string[] } {
+  const lines = ['*mangle', `:${prefix}-CNT - [0:0]`];
   const wanted = new Map<string, Backend>();
   for (const b of endpoints.filter(validBackend)) wanted.set(endpointChain(prefix, b), b);
   const created: string[] = [];
@@ -147,7 +149,6 @@ export function renderFilter(prefix: string, endpoints: readonly Backend[], exis
   }
   for (const chain of created) lines.push(...endpointRules(chain, wanted.get(chain) as Backend));
   const gone = [...existing].filter((c) => !wanted.has(c)).sort();
-  for (const chain of gone) lines.push(`-F ${chain}`);
   lines.push('COMMIT', '');
   return { restore: lines.join('\n'), created, gone };
 }
@@ -158,7 +159,7 @@ export interface EndpointCounters {
   bytesOut: number;
 }
 
-/** Per endpoint chain, its traffic from `iptables-save -c -t filter` (pure; chains without 5 rules skipped). */
+/** Per endpoint chain, its traffic from `iptables-save -c -t mangle` (pure; chains without 5 rules skipped). */
 export function parseCounters(save: string, prefix: string): Map<string, EndpointCounters> {
   const rules = new Map<string, Array<{ packets: number; bytes: number }>>();
   const start = `-A ${prefix}-E`;
@@ -199,7 +200,8 @@ export function ownRules(save: string, prefix: string): { hooks: string[]; chain
 export async function removeForwardingRules(clusterId: string, run: RestoreRunner = execRunner): Promise<void> {
   const prefix = chainPrefix(clusterId);
   const restore = (text: string): Promise<string> => run('iptables-restore', ['-w', '5', '--noflush'], text);
-  for (const table of ['nat', 'filter'] as const) {
+  // (filter: where counting chains lived before they moved to mangle)
+  for (const table of ['nat', 'mangle', 'filter'] as const) {
     const { hooks, chains } = ownRules(await run('iptables-save', ['-t', table]), prefix);
     if (hooks.length === 0 && chains.length === 0) continue;
     await restore([`*${table}`, ...hooks, ...chains.map((c) => `-F ${c}`), 'COMMIT', ''].join('\n'));
@@ -214,9 +216,8 @@ const HOOKS = {
     ['OUTPUT', 'OUT'],
     ['POSTROUTING', 'POST'],
   ],
-  filter: [
-    ['FORWARD', 'CNT'],
-    ['OUTPUT', 'CNT'],
+  mangle: [
+    ['POSTROUTING', 'CNT'],
     ['INPUT', 'CNT'],
   ],
 } as const;
@@ -290,8 +291,8 @@ export class KernelForwarding {
       await this.removeAll();
       await this.probe();
       const p = this.prefix;
-      const hooks = (table: 'nat' | 'filter'): string[] => [`*${table}`, ...[...new Set(HOOKS[table].map(([, c]) => c))].map((c) => `:${p}-${c} - [0:0]`), ...HOOKS[table].map(([b, c]) => `-I ${b} 1 -j ${p}-${c}`), 'COMMIT'];
-      await this.restore([...hooks('nat'), ...hooks('filter'), ''].join('\n'));
+      const hooks = (table: 'nat' | 'mangle'): string[] => [`*${table}`, ...[...new Set(HOOKS[table].map(([, c]) => c))].map((c) => `:${p}-${c} - [0:0]`), ...HOOKS[table].map(([b, c]) => `-I ${b} 1 -j ${p}-${c}`), 'COMMIT'];
+      await this.restore([...hooks('nat'), ...hooks('mangle'), ''].join('\n'));
       this.setLocalnet();
     } catch (err) {
       await this.removeAll().catch(() => undefined);
@@ -300,7 +301,10 @@ export class KernelForwarding {
     }
     this.on = true;
     this.offReason = undefined;
-    this.timer = setInterval(() => void this.collect(), this.opts.pollMs ?? 1000);
+    // the periodic read skips a beat while one is still running
+    this.timer = setInterval(() => {
+      if (!this.polling) void this.collect();
+    }, this.opts.pollMs ?? 1000);
     this.timer.unref();
     return true;
   }
@@ -326,9 +330,12 @@ export class KernelForwarding {
    * one at a time; a change made while one runs goes into the next.
    */
   async set(key: string, frontends: Frontend[]): Promise<void> {
+    const unchanged = JSON.stringify(this.frontends.get(key) ?? []) === JSON.stringify(frontends);
     if (frontends.length === 0) this.frontends.delete(key);
     else this.frontends.set(key, frontends);
     if (!this.on) return;
+    // nothing new to write (a sync that changed nothing here): wait only for a write already under way
+    if (unchanged) return this.writing;
     this.dirty = true;
     const next = this.writing.then(() => (this.dirty ? this.write() : undefined));
     this.writing = next.catch(() => undefined);
@@ -352,20 +359,24 @@ export class KernelForwarding {
     await new Promise((r) => setTimeout(r, this.opts.drainSettleMs ?? 250));
   }
 
-  /** Reads the counters now and adds what they gained to the load balancer's per-pod counters. */
+  /**
+   * Reads the counters now (after a read already under way, which may predate the caller's traffic) and adds
+   * what they gained to the load balancer's per-pod counters.
+   */
   async collect(): Promise<void> {
+    while (this.polling) await this.polling;
     if (!this.on || this.endpoints.size === 0) return;
-    if (this.polling) return this.polling;
-    this.polling = this.readCounters().finally(() => {
-      this.polling = undefined;
+    const read = this.readCounters().finally(() => {
+      if (this.polling === read) this.polling = undefined;
     });
-    return this.polling;
+    this.polling = read;
+    return read;
   }
 
   private async readCounters(): Promise<void> {
     let save: string;
     try {
-      save = await this.run('iptables-save', ['-c', '-t', 'filter']);
+      save = await this.run('iptables-save', ['-c', '-t', 'mangle']);
     } catch {
       return;
     }
@@ -388,11 +399,11 @@ export class KernelForwarding {
     this.dirty = false;
     const all = [...this.frontends.values()].flat();
     const backends = all.flatMap((f) => f.backends);
-    const filter = renderFilter(this.prefix, backends, new Set(this.endpoints.keys()));
-    // the last counts of endpoints that go: read before their chains are flushed
-    if (filter.gone.length > 0) await this.collect();
+    const counting = renderCounting(this.prefix, backends, new Set(this.endpoints.keys()));
     try {
-      await this.restore(`${renderNat(this.prefix, all, this.opts.podSubnets)}${filter.restore}`);
+      // counting first: a new endpoint's counters exist before the first DNAT to it (iptables-restore may
+      // commit table by table)
+      await this.restore(`${counting.restore}${renderNat(this.prefix, all, this.opts.podSubnets)}`);
     } catch (err) {
       // a rule the kernel refuses now: forward nothing rather than something stale; the listeners take it
       this.opts.log?.(`kernel forwarding failed (${describe(err)}); the load balancer proxies in user space`);
@@ -405,12 +416,16 @@ export class KernelForwarding {
       throw err;
     }
     const byChain = new Map(backends.filter(validBackend).map((b) => [endpointChain(this.prefix, b), b]));
-    for (const c of filter.created) this.endpoints.set(c, byChain.get(c) as Backend);
-    for (const c of filter.gone) {
-      this.endpoints.delete(c);
-      this.last.delete(c);
+    for (const c of counting.created) this.endpoints.set(c, byChain.get(c) as Backend);
+    if (counting.gone.length > 0) {
+      // nothing jumps to them now: their last counts, then they go
+      await this.collect();
+      for (const c of counting.gone) {
+        this.endpoints.delete(c);
+        this.last.delete(c);
+      }
+      await this.restore(['*mangle', ...counting.gone.flatMap((c) => [`-F ${c}`, `-X ${c}`]), 'COMMIT', ''].join('\n')).catch(() => undefined);
     }
-    if (filter.gone.length > 0) await this.restore(['*filter', ...filter.gone.map((c) => `-X ${c}`), 'COMMIT', ''].join('\n')).catch(() => undefined);
     this.forwarded = new Set(all.filter(valid).flatMap((f) => f.backends.filter(validBackend).map((b) => b.ip)));
     const waiting = [...this.changed];
     this.changed.clear();
@@ -427,7 +442,7 @@ export class KernelForwarding {
       `-A ${p} -d 10.96.255.255/32 -p tcp -m tcp --dport 1 -m statistic --mode random --probability 0.5000000000 -j DNAT --to-destination 10.96.255.255:1`,
       `-A ${p} -m connmark --mark ${MARK}/${MARK} -j MASQUERADE`,
       'COMMIT',
-      '*filter',
+      '*mangle',
       `:${p} - [0:0]`,
       ...endpointRules(p, b),
       'COMMIT',
@@ -436,7 +451,7 @@ export class KernelForwarding {
     try {
       await this.restore(made.join('\n'));
     } finally {
-      await this.restore(['*nat', `-F ${p}`, `-X ${p}`, 'COMMIT', '*filter', `-F ${p}`, `-X ${p}`, 'COMMIT', ''].join('\n')).catch(() => undefined);
+      await this.restore(['*nat', `-F ${p}`, `-X ${p}`, 'COMMIT', '*mangle', `-F ${p}`, `-X ${p}`, 'COMMIT', ''].join('\n')).catch(() => undefined);
     }
   }
 
