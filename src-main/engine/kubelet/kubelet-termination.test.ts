@@ -128,3 +128,43 @@ describe('Kubelet termination (Docker)', () => {
     expect(terminated(p)?.exitCode).toBe(137);
   });
 });
+
+describe('Kubelet termination waits for the drain (Docker)', () => {
+  const h = new KubeletHarness();
+  const drains: Array<{ ip: string; at: number; done?: number }> = [];
+
+  beforeAll(async () => {
+    await h.init();
+    // what the load balancer's kernel path does: resolve once no rule forwards to the pod (here: 1.5 s later)
+    await h.startKubelet({
+      drain: async (ip) => {
+        const d: { ip: string; at: number; done?: number } = { ip, at: Date.now() };
+        drains.push(d);
+        await new Promise((r) => setTimeout(r, 1500));
+        d.done = Date.now();
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.cleanup();
+  });
+
+  it('sends SIGTERM only after the drain for the pod IP resolved', async () => {
+    h.createPod('drained', {
+      terminationGracePeriodSeconds: 20,
+      containers: [{ name: 'c', image: h.image, command: ['sh', '-c', "trap 'exit 0' TERM; while true; do sleep 0.1; done"] }],
+    });
+    const ip = await h.waitPod('drained', (p) => getString(containerStatus(p, 'c'), 'state', 'running', 'startedAt') && getString(p, 'status', 'podIP'), 20_000, 'running with an IP');
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const watch = lastStatusBeforeDelete(h, 'drained');
+    h.service.delete(type('pods'), 'default', 'drained');
+    await h.waitGone('drained', 15_000);
+    watch.stop();
+    expect(drains.map((d) => d.ip)).toEqual([ip]);
+    const finishedAt = Date.parse(String(asObject(asObject(containerStatus(watch.last() as KubeObject, 'c')?.state)?.terminated)?.finishedAt ?? ''));
+    expect(terminated(watch.last())?.exitCode).toBe(0);
+    // the container stopped after the drain was over: finishedAt has whole seconds, so compare with the second
+    // the drain ended in (a kill without waiting would be ≥ 1.5 s earlier, in an earlier second)
+    expect(finishedAt).toBeGreaterThanOrEqual(Math.floor((drains[0].done ?? Infinity) / 1000) * 1000);
+  });
+});
