@@ -39,7 +39,14 @@ export function closeTestService(service: ObjectService): void {
   service.owners.stop();
   service.store.close();
   const dir = serviceDirs.get(service);
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  if (dir === undefined) return;
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  } catch {
+    // a write the store still finishes can refill the dir during removal (ENOTEMPTY, seen once in CI): try
+    // once more later instead of failing the test that used it
+    setTimeout(() => rmSync(dir, { recursive: true, force: true }), 500).unref();
+  }
 }
 
 /** A clock whose time moves only when told; timers fire on advance. Starts at a fixed date. */
