@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
-import { engineClient, fmt, importTs, printTable, sh, writeResults } from './lib.mjs';
+import { engineClient, fmt, forwardingPath, importTs, printTable, writeResults } from './lib.mjs';
 
 const SYNC_MS = Number(process.env.BENCH_HPA_SYNC_MS ?? 1000);
 const RATE = Number(process.env.BENCH_RPS ?? 100);
@@ -207,10 +207,8 @@ async function main() {
     await until(client, t00, (s) => s.ready === 1, 120_000);
     // the load balancer answers before the HPA is created, so the pod is a known endpoint with rate 0
     for (let i = 0; !(await get(nodePort)); i++) if (i > 200) throw new Error('no answer on the node port');
-    // which data path counts the requests: this engine's iptables chains exist only while the kernel forwards
-    const prefix = `SKIFF-${readFileSync(join(stateDir, 'cluster-id'), 'utf8').trim().replace(/[^a-z0-9]/gi, '').slice(0, 8).toLowerCase()}-`;
-    const nat = await sh('iptables-save', ['-t', 'nat']).catch(() => '');
-    results.path = nat.includes(prefix) && nat.includes('-j DNAT') ? 'kernel (iptables counters read every 1 s)' : 'user space';
+    // which data path counts the requests
+    results.path = (await forwardingPath(stateDir)) === 'kernel' ? 'kernel (iptables counters read every 1 s)' : 'user space';
     await create(client, '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers', hpa);
     // settled: the metric is read (ScalingActive) and the recommendation is 1
     const deadline = Date.now() + 60_000;

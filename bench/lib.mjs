@@ -126,3 +126,15 @@ export function sh(cmd, args, env = {}, input) {
     else child.stdin.end();
   });
 }
+
+/**
+ * Which data path carries an engine's Service traffic: "kernel" while its own nat chain (chainPrefix of its
+ * cluster id) holds a DNAT rule (to `destination` when given), else "user space".
+ */
+export async function forwardingPath(stateDir, destination) {
+  const { chainPrefix } = await importTs('src-main/engine/lb/kernel-forwarding.ts');
+  const out = `-A ${chainPrefix(readFileSync(join(stateDir, 'cluster-id'), 'utf8').trim())}-OUT `;
+  const nat = await sh('iptables-save', ['-t', 'nat']).catch(() => '');
+  const dnat = destination ? `-j DNAT --to-destination ${destination}` : '-j DNAT';
+  return nat.split('\n').some((l) => l.startsWith(out) && l.includes(dnat)) ? 'kernel' : 'user space';
+}

@@ -17,7 +17,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { engineClient, fmt, importTs, percentile, printTable, sh, startEngineProcess, writeResults } from './lib.mjs';
+import { engineClient, fmt, forwardingPath, importTs, percentile, printTable, sh, startEngineProcess, writeResults } from './lib.mjs';
 
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 const WRK = process.env.WRK ?? 'wrk';
@@ -211,10 +211,8 @@ async function measure(image, env, full) {
     results.serviceToFirstAnswerMs = performance.now() - tCreate;
     nodePorts.node = await createService(client, 'bench-node');
     await get(nodePorts.node).catch(() => new Promise((r) => setTimeout(r, 500)));
-    // which path carries the traffic: this engine's iptables chains exist only while the kernel forwards
-    const prefix = `SKIFF-${clusterId.replace(/[^a-z0-9]/gi, '').slice(0, 8).toLowerCase()}-`;
-    const nat = await sh('iptables-save', ['-t', 'nat']).catch(() => '');
-    results.path = nat.includes(prefix) && nat.includes(`--to-destination ${podIPs.node}:8080`) ? 'kernel' : 'user space';
+    // which path carries the traffic
+    results.path = await forwardingPath(stateDir, `${podIPs.node}:8080`);
 
     if (full) {
       // cluster DNS latency from the host to the gateway address pods use
