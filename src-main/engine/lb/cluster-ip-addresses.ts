@@ -7,15 +7,20 @@
  */
 import { execFile } from 'node:child_process';
 
-/** Runs a command without a shell; rejects with an Error carrying `code` and `stderr` on failure. */
-export type CommandRunner = (file: string, args: string[]) => Promise<{ stdout: string; stderr: string }>;
+/**
+ * Runs a command without a shell, `input` (if any) on its stdin; rejects with an Error carrying `code` and
+ * `stderr` on failure.
+ */
+export type CommandRunner = (file: string, args: string[], input?: string) => Promise<{ stdout: string; stderr: string }>;
 
-export const execFileRunner: CommandRunner = (file, args) =>
+export const execFileRunner: CommandRunner = (file, args, input) =>
   new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: 10_000, windowsHide: true }, (err, stdout, stderr) => {
+    const child = execFile(file, args, { timeout: 10_000, windowsHide: true, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(Object.assign(err, { stderr: String(stderr) }));
       else resolve({ stdout: String(stdout), stderr: String(stderr) });
     });
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input ?? '');
   });
 
 /** Never allocated to a Service (the allocator refuses 10.96.255.255): safe to probe permissions with. */

@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, ensureTestImage } from '../test/test-images';
-import { chainPrefix, endpointChain, KernelForwarding, ownRules, removeForwardingRules, parseCounters, renderCounting, renderNat, type Frontend, type RestoreRunner } from './kernel-forwarding';
+import { chainPrefix, endpointChain, KernelForwarding, ownRules, removeForwardingRules, parseCounters, renderCounting, renderNat, type Frontend } from './kernel-forwarding';
+import type { CommandRunner } from './cluster-ip-addresses';
 import type { Backend } from './tcp-proxy';
 import { TrafficCounters } from './traffic-counters';
 
@@ -117,7 +118,7 @@ describe('KernelForwarding without the kernel', () => {
     const mac = new KernelForwarding({ ...opts, platform: 'darwin', log: (l) => logs.push(l) });
     expect(await mac.start()).toBe(false);
     expect(mac.reason).toBe('needs Linux (this is darwin)');
-    const missing: RestoreRunner = async () => {
+    const missing: CommandRunner = async () => {
       throw Object.assign(new Error('spawn iptables-save ENOENT'), { code: 'ENOENT' });
     };
     const none = new KernelForwarding({ ...opts, platform: 'linux', run: missing, log: (l) => logs.push(l) });
@@ -137,9 +138,9 @@ describe('KernelForwarding without the kernel', () => {
 
   it('writes only what changed: the same frontends again, or a Service that had none, cost no iptables-restore', async () => {
     const restores: string[] = [];
-    const run: RestoreRunner = async (file, _args, input) => {
+    const run: CommandRunner = async (file, _args, input) => {
       if (file !== 'iptables-save') restores.push(input ?? '');
-      return '';
+      return { stdout: '', stderr: '' };
     };
     const procSys = mkdtempSync(join(tmpdir(), 'skiff-kf-'));
     try {
@@ -167,11 +168,11 @@ describe('KernelForwarding without the kernel', () => {
   it('a refused write turns the path off and removes what it wrote, so the listeners take the traffic', async () => {
     const restores: string[] = [];
     let refuse = false;
-    const run: RestoreRunner = async (file, _args, input) => {
-      if (file === 'iptables-save') return `:SKIFF-abcd1234-OUT - [0:0]\n-A OUTPUT -j SKIFF-abcd1234-OUT\n`;
+    const run: CommandRunner = async (file, _args, input) => {
+      if (file === 'iptables-save') return { stdout: `:SKIFF-abcd1234-OUT - [0:0]\n-A OUTPUT -j SKIFF-abcd1234-OUT\n`, stderr: '' };
       if (refuse && input?.includes('DNAT')) throw Object.assign(new Error('exit 2'), { stderr: 'iptables-restore: line 7 failed\n' });
       restores.push(input ?? '');
-      return '';
+      return { stdout: '', stderr: '' };
     };
     const procSys = mkdtempSync(join(tmpdir(), 'skiff-kf-'));
     try {

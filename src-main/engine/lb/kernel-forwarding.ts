@@ -23,21 +23,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { execFile } from 'node:child_process';
+import { execFileRunner, type CommandRunner } from './cluster-ip-addresses';
 import type { Backend, ProxyCounters } from './tcp-proxy';
-
-/** Runs a command without a shell, `input` on its stdin; rejects with an Error carrying `stderr`. */
-export type RestoreRunner = (file: string, args: string[], input?: string) => Promise<string>;
-
-export const execRunner: RestoreRunner = (file, args, input) =>
-  new Promise((resolve, reject) => {
-    const child = execFile(file, args, { timeout: 10_000, windowsHide: true, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(Object.assign(err, { stderr: String(stderr) }));
-      else resolve(String(stdout));
-    });
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(input ?? '');
-  });
 
 /** The connmark bit of connections this path forwarded, and the bit of those that carried an HTTP request. */
 export const SKIFF_MARK = 0x100000;
@@ -197,12 +184,12 @@ export function ownRules(save: string, prefix: string): { hooks: string[]; chain
  * Removes every iptables hook and chain of the engine with this cluster id (what its stop does; for rules a
  * killed engine left, as its next start and test cleanup do). Never touches another engine's or Docker's.
  */
-export async function removeForwardingRules(clusterId: string, run: RestoreRunner = execRunner): Promise<void> {
+export async function removeForwardingRules(clusterId: string, run: CommandRunner = execFileRunner): Promise<void> {
   const prefix = chainPrefix(clusterId);
-  const restore = (text: string): Promise<string> => run('iptables-restore', ['-w', '5', '--noflush'], text);
+  const restore = (text: string): Promise<unknown> => run('iptables-restore', ['-w', '5', '--noflush'], text);
   // (filter: where counting chains lived before they moved to mangle)
   for (const table of ['nat', 'mangle', 'filter'] as const) {
-    const { hooks, chains } = ownRules(await run('iptables-save', ['-t', table]), prefix);
+    const { hooks, chains } = ownRules((await run('iptables-save', ['-t', table])).stdout, prefix);
     if (hooks.length === 0 && chains.length === 0) continue;
     await restore([`*${table}`, ...hooks, ...chains.map((c) => `-F ${c}`), 'COMMIT', ''].join('\n'));
     // nftables refuses to delete a chain in the transaction that drops the last jump to it
@@ -228,7 +215,7 @@ export interface KernelForwardingOptions {
   podSubnets: readonly string[];
   /** the pod network's bridge interface(s): route_localnet is set there */
   bridges: readonly string[];
-  run?: RestoreRunner;
+  run?: CommandRunner;
   log?: (line: string) => void;
   platform?: string;
   /** how often counters are read (1 s) */
@@ -241,7 +228,7 @@ export interface KernelForwardingOptions {
 
 export class KernelForwarding {
   readonly prefix: string;
-  private readonly run: RestoreRunner;
+  private readonly run: CommandRunner;
   private readonly frontends = new Map<string, Frontend[]>();
   /** endpoint chains that exist, with whom they count for */
   private readonly endpoints = new Map<string, Backend>();
@@ -261,7 +248,7 @@ export class KernelForwarding {
 
   constructor(private readonly opts: KernelForwardingOptions) {
     this.prefix = chainPrefix(opts.clusterId);
-    this.run = opts.run ?? execRunner;
+    this.run = opts.run ?? execFileRunner;
   }
 
   /** The load balancer that uses this path gives its per-pod counters. */
@@ -376,7 +363,7 @@ export class KernelForwarding {
   private async readCounters(): Promise<void> {
     let save: string;
     try {
-      save = await this.run('iptables-save', ['-c', '-t', 'mangle']);
+      save = (await this.run('iptables-save', ['-c', '-t', 'mangle'])).stdout;
     } catch {
       return;
     }
@@ -459,7 +446,7 @@ export class KernelForwarding {
     await removeForwardingRules(this.opts.clusterId, this.run);
   }
 
-  private restore(text: string): Promise<string> {
+  private restore(text: string): Promise<unknown> {
     return this.run('iptables-restore', ['-w', '5', '--noflush'], text);
   }
 
